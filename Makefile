@@ -1,0 +1,61 @@
+# Impactbeurs: `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: install install-dev run test lint format translations compile-translations serve clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## install: create the virtualenv and install the pinned dependencies
+install: $(VENV)/.installed compile-translations
+
+install-dev: $(VENV)/.installed-dev compile-translations
+
+compile-translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d marketplace/translations
+
+## run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: install test dependencies, lint, run the suite on SQLite (and PostgreSQL if TEST_DATABASE_URL is set)
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
+		$(BIN)/pytest -q -m "not browser"; \
+	fi
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## translations: extract strings and update the nl/en catalogs
+translations:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/python scripts/fill_en_catalog.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

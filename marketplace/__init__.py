@@ -1,0 +1,86 @@
+"""Impactbeurs: an impact-investing and donation marketplace for Dutch citizen initiatives."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from marketplace.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory: a table of contents of what the application is made of."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(Path(app.instance_path), config))
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_api(app)
+    register_errorhandlers(app)
+    register_security(app)
+    register_templating(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace import db as _sqlite_setup  # noqa: F401  (engine event listeners)
+    from marketplace.accounts.auth import init_login
+    from marketplace.extensions import babel, csrf, db, limiter, migrate
+    from marketplace.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    init_login(app)
+    import_models()
+
+
+def import_models() -> None:
+    """Import every models module so metadata (and Alembic) sees all tables."""
+    from marketplace.accounts import models as _accounts  # noqa: F401
+    from marketplace.initiatives import models as _initiatives  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.initiatives.views import bp as initiatives_bp
+    from marketplace.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(initiatives_bp)
+
+
+def register_api(app: Flask) -> None:
+    from marketplace.api import init_api
+
+    init_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from marketplace.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_security(app: Flask) -> None:
+    from marketplace.security import register_security_headers
+
+    register_security_headers(app)
+
+
+def register_templating(app: Flask) -> None:
+    from marketplace.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace.cli import register_cli
+
+    register_cli(app)

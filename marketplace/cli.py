@@ -1,0 +1,60 @@
+"""Command-line interface: `flask --app wsgi users ...`, `demo`, and the domains' commands."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from marketplace.accounts import services as account_services
+from marketplace.accounts.models import Role
+from marketplace.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--password", required=True, help="The new account's password.")
+@click.option("--name", default="", help="Display name (defaults to the e-mail's local part).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.USER.value)
+def create_user_command(email: str, password: str, name: str, role: str) -> None:
+    """Create an account."""
+    try:
+        user = account_services.create_user(email, password, name, Role(role))
+    except DomainError as error:
+        raise click.ClickException(f"{error.message} {error.errors or ''}".strip()) from error
+    click.echo(f"Created {user.email} (id {user.id}, role {user.role.value})")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="cli", help="A label to recognise the token by.")
+def create_token_command(email: str, label: str) -> None:
+    """Create a personal API token; the token alone is printed on the last line."""
+    user = account_services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with e-mail {email}")
+    _token, plaintext = account_services.create_api_token(user, label)
+    click.echo(f"Token for {user.email} ({label}); it is shown only once:")
+    click.echo(plaintext)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no initiatives.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo data (idempotent) and print the demo log-ins."""
+    from marketplace.demo import database_is_empty, load_demo
+    from marketplace.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    if if_empty and not database_is_empty():
+        click.echo("Database already has data; demo not loaded.")
+    else:
+        result = load_demo()
+        click.echo(f"Demo data ready: {len(result['initiatives'])} initiatives.")
+    click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+    for email, _name, _role, kind in DEMO_ACCOUNTS:
+        click.echo(f"  {kind:<18} {email}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

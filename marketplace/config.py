@@ -1,0 +1,133 @@
+"""Settings from environment variables, with safe defaults for development."""
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in TRUE_VALUES
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """Generate a secret key once and keep it in the instance folder, so restarts keep sessions."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the Flask configuration from the environment (explicit overrides win)."""
+    overrides = overrides or {}
+    env = overrides.get("IMPACTBEURS_ENV") or os.environ.get("IMPACTBEURS_ENV", "development")
+    production = env == "production"
+
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigurationError("SECRET_KEY must be set when IMPACTBEURS_ENV=production")
+        secret_key = development_secret_key(instance_path)
+
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'impactbeurs.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+
+    payment_provider = (
+        (overrides.get("PAYMENT_PROVIDER") or os.environ.get("PAYMENT_PROVIDER", ""))
+        .strip()
+        .lower()
+    )
+    if not payment_provider:
+        if os.environ.get("MOLLIE_API_KEY"):
+            payment_provider = "mollie"
+        elif os.environ.get("STRIPE_SECRET_KEY"):
+            payment_provider = "stripe"
+        else:
+            payment_provider = "simulator"
+    if production and payment_provider == "simulator":
+        raise ConfigurationError(
+            "The payment simulator is refused when IMPACTBEURS_ENV=production: "
+            "set PAYMENT_PROVIDER=mollie or stripe"
+        )
+
+    config = {
+        "IMPACTBEURS_ENV": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": env_bool("MAIL_USE_TLS"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Impactbeurs <noreply@impactbeurs.nl>"
+        ),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
+        # Sessions and cookies.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
+        # Rate limits: memory:// is per process; use redis:// when running several workers.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # i18n
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ["nl", "en"],
+        # JSON API / OpenAPI (flask-smorest)
+        "API_TITLE": "Impactbeurs API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_PAGE_SIZE": 20,
+        # Payments
+        "PAYMENT_PROVIDER": payment_provider,
+        "MOLLIE_API_KEY": os.environ.get("MOLLIE_API_KEY", ""),
+        "MOLLIE_API_ENDPOINT": os.environ.get("MOLLIE_API_ENDPOINT", ""),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "DONATION_MAX_AMOUNT": os.environ.get("DONATION_MAX_AMOUNT", "25000.00"),
+        "IDEAL_METHOD_LABEL": os.environ.get("IDEAL_METHOD_LABEL", "iDEAL"),
+        "PAYMENT_HTTP_TIMEOUT": float(os.environ.get("PAYMENT_HTTP_TIMEOUT", "10")),
+        # Impact
+        "SROI_DISCOUNT_RATE": os.environ.get("SROI_DISCOUNT_RATE", "0.0225"),
+        # Map tiles for "discover nearby"
+        "MAP_TILE_URL": os.environ.get(
+            "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
+        "MAP_TILE_ATTRIBUTION": os.environ.get(
+            "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+        ),
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,62 @@
+"""Database helpers shared by every domain."""
+
+import sqlite3
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from marketplace.extensions import db
+
+
+@event.listens_for(Engine, "connect")
+def configure_sqlite_connection(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, wait on locks, and let SQLAlchemy own transactions.
+
+    pysqlite's own transaction handling breaks SAVEPOINTs; the documented fix is to switch it off
+    and emit BEGIN ourselves (see the "begin" listener below).
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def begin_sqlite_transaction(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    if connection.get_execution_options().get("sqlite_begin_immediate"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def is_postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def get_for_update(model, object_id):
+    """Load one row locked for the rest of the transaction (SELECT ... FOR UPDATE on PostgreSQL).
+
+    SQLite has no row locks; there the whole database is locked by the first write, which is safe
+    for one process.
+    """
+    return db.session.execute(
+        select(model).where(model.id == object_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def str_enum(enum_class, length: int = 20):
+    """A StrEnum column stored as its value in a VARCHAR with a CHECK, on every database."""
+    return db.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
