@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
 def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
     from marketplace.accounts import models as _accounts  # noqa: F401
+    from marketplace.donations import models as _donations  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
 
 

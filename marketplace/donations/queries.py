@@ -1,0 +1,38 @@
+"""Read-only figures about money given, for the other domains (impact, portfolios, exchange)."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from marketplace.donations.models import Contribution
+from marketplace.extensions import db
+from marketplace.portfolios.attribution import month_start
+from marketplace.timeutil import to_amsterdam
+
+
+def net_cents_expression():
+    return Contribution.amount_cents - Contribution.refunded_cents - Contribution.charged_back_cents
+
+
+def raised_cents(initiative_id: int) -> int:
+    """Paid to an initiative, net of refunds and chargebacks."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(net_cents_expression()), 0)).where(
+            Contribution.initiative_id == initiative_id, Contribution.paid_at.is_not(None)
+        )
+    )
+    return int(total or 0)
+
+
+def paid_cents_by_month(initiative_id: int) -> dict[date, int]:
+    """Net paid cents per calendar month (Amsterdam time) of the payment date."""
+    rows = db.session.execute(
+        select(Contribution.paid_at, net_cents_expression()).where(
+            Contribution.initiative_id == initiative_id, Contribution.paid_at.is_not(None)
+        )
+    )
+    months: dict[date, int] = {}
+    for paid_at, net in rows:
+        month = month_start(to_amsterdam(paid_at).date())
+        months[month] = months.get(month, 0) + int(net)
+    return months
