@@ -25,7 +25,7 @@ install: $(VENV)/.installed compile-translations
 install-dev: $(VENV)/.installed-dev compile-translations
 
 compile-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d marketplace/translations
+	$(BIN)/pybabel compile -d marketplace/translations >/dev/null
 
 ## run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: install

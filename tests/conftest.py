@@ -76,6 +76,9 @@ def reset_schema() -> None:
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Run each test in an outer transaction that is rolled back (or, if marked, truncate)."""
+    if request.node.get_closest_marker("browser"):
+        yield  # browser tests talk to their own live server and database
+        return
     with app.app_context():
         if request.node.get_closest_marker("committed_db"):
             yield

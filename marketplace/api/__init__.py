@@ -10,8 +10,8 @@ def init_api(app: Flask) -> None:
     from marketplace.initiatives.api import blp as initiatives_blp
 
     api.init_app(app)
+    app.before_request(reject_invalid_token)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     for blueprint in (initiatives_blp,):
-        blueprint.before_request(reject_invalid_token)
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated

@@ -32,8 +32,9 @@ def api_user() -> User | None:
 
 
 def reject_invalid_token() -> None:
-    """Run before every API request: a token that was sent must be valid, even where optional."""
-    api_user()
+    """Before every API request: a token that was sent must be valid, even where it is optional."""
+    if request.path.startswith("/api/"):
+        api_user()
 
 
 def require_api_user() -> User:

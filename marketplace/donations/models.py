@@ -1,12 +1,18 @@
 """Contributions (gifts), their provider events (an append-only ledger), refunds and chargebacks.
 
-The payments work extends this module; the core fields below are what other domains rely on.
+The core Contribution fields (initiative_id, user_id, amount_cents, currency, status, paid_at,
+refunded_cents, charged_back_cents, net_cents, anonymous) are what other domains rely on.
+
+Every change to money goes through `services.apply_payment_status`; the ledger
+(`ContributionEvent`) holds one row per provider fact, with a unique key, so a replayed webhook
+adds nothing. For every contribution: sum(ledger amounts) == net_cents.
 """
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -27,10 +33,78 @@ class ContributionStatus(StrEnum):
     REFUNDED = "refunded"
     CHARGED_BACK = "charged_back"
 
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing more will happen without a new payment (or a refund/chargeback of a paid one)."""
+        return self not in (ContributionStatus.OPEN, ContributionStatus.PENDING)
+
+    @property
+    def is_paid_family(self) -> bool:
+        return self in PAID_FAMILY
+
+
+PAID_FAMILY = frozenset(
+    {
+        ContributionStatus.PAID,
+        ContributionStatus.PARTIALLY_REFUNDED,
+        ContributionStatus.REFUNDED,
+        ContributionStatus.CHARGED_BACK,
+    }
+)
+UNPAID_FINAL = frozenset(
+    {ContributionStatus.FAILED, ContributionStatus.CANCELED, ContributionStatus.EXPIRED}
+)
+
+# The legal transitions. A paid gift never goes back to open/pending/failed; an unpaid final
+# state only moves to paid (a late "paid" from the provider is accepted and flagged). Within the
+# paid family the status follows the refunded/charged-back amounts (a chargeback can be reversed).
+TRANSITIONS: dict[ContributionStatus, frozenset[ContributionStatus]] = {
+    ContributionStatus.OPEN: frozenset(
+        {ContributionStatus.PENDING, ContributionStatus.PAID, *UNPAID_FINAL}
+    ),
+    ContributionStatus.PENDING: frozenset({ContributionStatus.PAID, *UNPAID_FINAL}),
+    ContributionStatus.FAILED: frozenset({ContributionStatus.PAID}),
+    ContributionStatus.CANCELED: frozenset({ContributionStatus.PAID}),
+    ContributionStatus.EXPIRED: frozenset({ContributionStatus.PAID}),
+    ContributionStatus.PAID: PAID_FAMILY - {ContributionStatus.PAID},
+    ContributionStatus.PARTIALLY_REFUNDED: PAID_FAMILY - {ContributionStatus.PARTIALLY_REFUNDED},
+    ContributionStatus.REFUNDED: PAID_FAMILY - {ContributionStatus.REFUNDED},
+    ContributionStatus.CHARGED_BACK: PAID_FAMILY - {ContributionStatus.CHARGED_BACK},
+}
+
+
+def can_transition(current: ContributionStatus, new: ContributionStatus) -> bool:
+    return new in TRANSITIONS[current]
+
+
+STATUS_LABELS = {
+    ContributionStatus.OPEN: _l("Waiting for payment"),
+    ContributionStatus.PENDING: _l("Payment is being processed"),
+    ContributionStatus.PAID: _l("Paid"),
+    ContributionStatus.FAILED: _l("Payment failed"),
+    ContributionStatus.CANCELED: _l("Payment canceled"),
+    ContributionStatus.EXPIRED: _l("Payment expired"),
+    ContributionStatus.PARTIALLY_REFUNDED: _l("Partially refunded"),
+    ContributionStatus.REFUNDED: _l("Refunded"),
+    ContributionStatus.CHARGED_BACK: _l("Charged back"),
+}
+
 
 class Interval(StrEnum):
     ONCE = "once"
     MONTHLY = "monthly"
+
+
+class Flag(StrEnum):
+    """Why an admin must look at a contribution."""
+
+    AMOUNT_MISMATCH = "amount_mismatch"
+    LATE_PAYMENT = "late_payment"
+    METADATA_MISMATCH = "metadata_mismatch"
 
 
 class Contribution(db.Model):
@@ -41,11 +115,14 @@ class Contribution(db.Model):
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         CheckConstraint("refunded_cents >= 0", name="refunded_not_negative"),
         CheckConstraint("charged_back_cents >= 0", name="charged_back_not_negative"),
+        CheckConstraint("attempt >= 1", name="attempt_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Issue 5 (organisations) adds the foreign key; until then it stays NULL.
+    organisation_id: Mapped[int | None] = mapped_column(index=True)
     amount_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     status: Mapped[ContributionStatus] = mapped_column(
@@ -54,6 +131,12 @@ class Contribution(db.Model):
     interval: Mapped[Interval] = mapped_column(str_enum(Interval), default=Interval.ONCE)
     provider: Mapped[str] = mapped_column(String(20))
     provider_payment_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # A second provider id for the same payment (Stripe: the PaymentIntent behind a session).
+    provider_reference: Mapped[str | None] = mapped_column(String(100), index=True)
+    checkout_url: Mapped[str | None] = mapped_column(String(500))
+    checkout_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Provider calls use the key "contribution-<id>-attempt-<attempt>".
+    attempt: Mapped[int] = mapped_column(default=1)
     method: Mapped[str] = mapped_column(String(30), default="ideal")
     anonymous: Mapped[bool] = mapped_column(default=False)
     message: Mapped[str] = mapped_column(Text, default="")
@@ -61,11 +144,31 @@ class Contribution(db.Model):
     donor_email: Mapped[str] = mapped_column(String(254), default="")
     refunded_cents: Mapped[int] = mapped_column(default=0)
     charged_back_cents: Mapped[int] = mapped_column(default=0)
+    recurring_gift_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recurring_gifts.id"), index=True
+    )
+    flagged: Mapped[bool] = mapped_column(default=False, index=True)
+    flag_reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    receipt_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     initiative: Mapped[Initiative] = relationship()
     user: Mapped[User | None] = relationship()
+    recurring_gift: Mapped["RecurringGift | None"] = relationship(
+        back_populates="contributions", foreign_keys=[recurring_gift_id]
+    )
+    refunds: Mapped[list["Refund"]] = relationship(
+        back_populates="contribution", order_by="Refund.id"
+    )
+    chargebacks: Mapped[list["Chargeback"]] = relationship(
+        back_populates="contribution", order_by="Chargeback.id"
+    )
+    events: Mapped[list["ContributionEvent"]] = relationship(
+        back_populates="contribution", order_by="ContributionEvent.id"
+    )
 
     @property
     def net_cents(self) -> int:
@@ -73,3 +176,167 @@ class Contribution(db.Model):
         if self.paid_at is None:
             return 0
         return self.amount_cents - self.refunded_cents - self.charged_back_cents
+
+    @property
+    def refundable_cents(self) -> int:
+        return self.net_cents if self.status in PAID_FAMILY else 0
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"contribution-{self.id}-attempt-{self.attempt}"
+
+    @property
+    def public_name(self) -> str:
+        return "" if self.anonymous else (self.donor_name or "")
+
+    def __repr__(self) -> str:
+        return f"<Contribution {self.id} {self.status} {self.amount_cents}>"
+
+
+class EventKind(StrEnum):
+    STATUS = "status"  # a status change without money (pending, failed, ...)
+    PAYMENT = "payment"  # + amount: the gift was paid
+    REFUND = "refund"  # − amount
+    REFUND_REVERSED = "refund_reversed"  # + amount: a counted refund failed/was canceled
+    CHARGEBACK = "chargeback"  # − amount
+    CHARGEBACK_REVERSED = "chargeback_reversed"  # + amount
+    FLAG = "flag"  # no money: something for an admin
+
+
+class ContributionEvent(db.Model):
+    """Append-only ledger: one row per provider fact; `event_key` makes a replay a no-op.
+
+    amount_cents is the signed effect on what counts as given; per contribution the rows sum to
+    net_cents.
+    """
+
+    __tablename__ = "contribution_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
+    event_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    from_status: Mapped[str] = mapped_column(String(20), default="")
+    to_status: Mapped[str] = mapped_column(String(20), default="")
+    amount_cents: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    source: Mapped[str] = mapped_column(String(30), default="")  # webhook, return, reconcile...
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="events")
+
+
+class Refund(db.Model):
+    """A refund of (part of) a paid contribution, keyed by the provider's refund id."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
+    provider_refund_id: Mapped[str] = mapped_column(String(100), unique=True)
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    status: Mapped[str] = mapped_column(String(20))  # pending | refunded | failed | canceled
+    counted: Mapped[bool] = mapped_column(default=False)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="refunds")
+
+
+class Chargeback(db.Model):
+    """A chargeback (Mollie) or lost dispute (Stripe), keyed by the provider's id."""
+
+    __tablename__ = "chargebacks"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
+    provider_chargeback_id: Mapped[str] = mapped_column(String(100), unique=True)
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    reversed: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    contribution: Mapped[Contribution] = relationship(back_populates="chargebacks")
+
+
+class RecurringStatus(StrEnum):
+    PENDING = "pending"  # first payment not yet paid
+    ACTIVE = "active"
+    CANCELED = "canceled"
+    FAILED = "failed"  # the first payment did not succeed
+
+
+RECURRING_TRANSITIONS = {
+    RecurringStatus.PENDING: frozenset(
+        {RecurringStatus.ACTIVE, RecurringStatus.CANCELED, RecurringStatus.FAILED}
+    ),
+    RecurringStatus.ACTIVE: frozenset({RecurringStatus.CANCELED}),
+    RecurringStatus.FAILED: frozenset({RecurringStatus.ACTIVE}),
+    RecurringStatus.CANCELED: frozenset(),
+}
+
+
+class RecurringGift(db.Model):
+    """A monthly gift: a provider customer + subscription; each payment is its own Contribution."""
+
+    __tablename__ = "recurring_gifts"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        UniqueConstraint("provider", "provider_subscription_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(index=True)
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    provider: Mapped[str] = mapped_column(String(20))
+    provider_customer_id: Mapped[str | None] = mapped_column(String(100))
+    provider_subscription_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[RecurringStatus] = mapped_column(
+        str_enum(RecurringStatus), default=RecurringStatus.PENDING, index=True
+    )
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    message: Mapped[str] = mapped_column(Text, default="")
+    first_contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributions.id", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+    initiative: Mapped[Initiative] = relationship()
+    contributions: Mapped[list[Contribution]] = relationship(
+        back_populates="recurring_gift",
+        foreign_keys=[Contribution.recurring_gift_id],
+        order_by=Contribution.id,
+    )
+
+
+class SimulatorPayment(db.Model):
+    """The payment simulator's own state (the 'provider side'), kept in the database so that any
+    worker can serve its checkout page. Refused in production by the configuration."""
+
+    __tablename__ = "simulator_payments"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    description: Mapped[str] = mapped_column(String(255), default="")
+    method: Mapped[str] = mapped_column(String(30), default="ideal")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    redirect_url: Mapped[str] = mapped_column(String(500), default="")
+    contribution_id: Mapped[int | None]
+    refunds_json: Mapped[str] = mapped_column(Text, default="[]")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
