@@ -33,13 +33,13 @@ def upload_dir(kind: str) -> Path:
 
 def read_limited(stream, max_bytes: int, field: str) -> bytes:
     data = stream.read(max_bytes + 1)
+    message = None
     if len(data) > max_bytes:
-        raise InvalidInput(
-            _("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)),
-            {field: ["too large"]},
-        )
-    if not data:
-        raise InvalidInput(_("The file is empty."), {field: ["empty"]})
+        message = _("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024))
+    elif not data:
+        message = _("The file is empty.")
+    if message:
+        raise InvalidInput(message, {field: [message]})
     return data
 
 
@@ -58,7 +58,8 @@ def store_image(stream, kind: str, max_bytes: int, field: str = "photo") -> Stor
     data = read_limited(stream, max_bytes, field)
     detected = image_type(data)
     if detected is None:
-        raise InvalidInput(_("Upload a JPEG, PNG or WebP image."), {field: ["not an image"]})
+        message = _("Upload a JPEG, PNG or WebP image.")
+        raise InvalidInput(message, {field: [message]})
     content_type, extension = detected
     filename = f"{uuid.uuid4().hex}.{extension}"
     (upload_dir(kind) / filename).write_bytes(data)

@@ -34,19 +34,18 @@ def normalise_email(email: str) -> str:
             email.strip(), check_deliverability=False, test_environment=True
         ).normalized.lower()
     except EmailNotValidError as exc:
-        raise InvalidInput(_("Enter a valid e-mail address."), {"email": [str(exc)]}) from exc
+        message = _("Enter a valid e-mail address.")
+        raise InvalidInput(message, {"email": [message]}) from exc
 
 
 def check_password_rules(password: str) -> None:
+    message = None
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-            {"password": ["too short"]},
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(
-            _("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH), {"password": ["too long"]}
-        )
+        message = _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        message = _("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
+    if message:
+        raise InvalidInput(message, {"password": [message], "new_password": [message]})
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -60,10 +59,8 @@ def create_user(
     email = normalise_email(email)
     check_password_rules(password)
     if find_user_by_email(email):
-        raise InvalidInput(
-            _("An account with this e-mail address already exists."),
-            {"email": ["already registered"]},
-        )
+        message = _("An account with this e-mail address already exists.")
+        raise InvalidInput(message, {"email": [message]})
     user = User(
         email=email,
         name=name.strip() or email.split("@")[0],
@@ -97,9 +94,8 @@ def end_all_sessions(user: User) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise InvalidInput(
-            _("Your current password is not correct."), {"current_password": ["incorrect"]}
-        )
+        message = _("Your current password is not correct.")
+        raise InvalidInput(message, {"current_password": [message]})
     set_password(user, new_password)
 
 
@@ -112,7 +108,7 @@ def set_password(user: User, new_password: str) -> None:
 
 def update_profile(user: User, name: str, locale: str) -> None:
     if locale not in current_app.config["LANGUAGES"]:
-        raise InvalidInput(_("Unknown language."), {"locale": ["unknown"]})
+        raise InvalidInput(_("Unknown language."), {"locale": [_("Unknown language.")]})
     user.name = name.strip() or user.name
     user.locale = locale
     db.session.commit()
@@ -165,7 +161,8 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     if user is None:
-        raise InvalidInput(_("This reset link is invalid or has expired."), {"token": ["invalid"]})
+        message = _("This reset link is invalid or has expired.")
+        raise InvalidInput(message, {"token": [message]})
     set_password(user, new_password)
     return user
 

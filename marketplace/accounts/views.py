@@ -39,10 +39,10 @@ def login_rate_limit() -> str:
 def show_errors(form, error: InvalidInput) -> None:
     """Put a service's validation error on the matching form fields (or flash it)."""
     placed = False
-    for name in error.errors:
+    for name, messages in error.errors.items():
         field = getattr(form, name, None)
         if field is not None:
-            field.errors = [*field.errors, error.message]
+            field.errors = [*field.errors, *messages]
             placed = True
     if not placed:
         flash(error.message, "error")

@@ -196,10 +196,8 @@ def add_co_owner(initiative: Initiative, user: User, email: str) -> User:
     require_editor(initiative, user)
     new_owner = find_user_by_email(email)
     if new_owner is None:
-        raise InvalidInput(
-            _("There is no account with this e-mail address; ask them to register first."),
-            {"email": ["unknown"]},
-        )
+        message = _("There is no account with this e-mail address; ask them to register first.")
+        raise InvalidInput(message, {"email": [message]})
     if new_owner not in initiative.owners:
         initiative.owners.append(new_owner)
         db.session.commit()
@@ -210,7 +208,8 @@ def remove_co_owner(initiative: Initiative, user: User, owner_id: int) -> None:
     require_editor(initiative, user)
     remaining = [o for o in initiative.owners if o.id != owner_id]
     if not remaining:
-        raise InvalidInput(_("An initiative needs at least one owner."), {"owner": ["last"]})
+        message = _("An initiative needs at least one owner.")
+        raise InvalidInput(message, {"owner": [message]})
     initiative.owners = remaining
     db.session.commit()
 
@@ -253,7 +252,7 @@ def search_initiatives(
         try:
             query = query.where(Initiative.theme == Theme(theme))
         except ValueError as exc:
-            raise InvalidInput(_("Unknown theme."), {"theme": ["unknown"]}) from exc
+            raise InvalidInput(_("Unknown theme."), {"theme": [_("Unknown theme.")]}) from exc
     if municipality:
         query = query.where(func.lower(Initiative.municipality) == municipality.strip().lower())
     if q:
