@@ -2,8 +2,8 @@ import io
 
 from PIL import Image
 
-from marketplace.initiatives.models import Initiative, InitiativeStatus
 from marketplace.extensions import db
+from marketplace.initiatives.models import Initiative, InitiativeStatus
 
 
 def form_data(**overrides):
