@@ -44,17 +44,38 @@ def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
+    from marketplace.exchange import figures as _figures  # noqa: F401
+    from marketplace.exchange import models as _exchange  # noqa: F401
+    from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
+    from marketplace.organisations import models as _organisations  # noqa: F401
+    from marketplace.portfolios import models as _portfolios  # noqa: F401
+    from marketplace.reporting import models as _reporting  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.donations.views import bp as donations_bp
+    from marketplace.donations.webhooks import bp as donation_webhooks_bp
+    from marketplace.exchange.views import bp as exchange_bp
+    from marketplace.extensions import csrf
+    from marketplace.impact.views import bp as impact_bp
     from marketplace.initiatives.views import bp as initiatives_bp
+    from marketplace.organisations.views import bp as organisations_bp
     from marketplace.pages import bp as pages_bp
+    from marketplace.portfolios.views import bp as portfolios_bp
+    from marketplace.reporting.views import bp as reporting_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(initiatives_bp)
+    app.register_blueprint(portfolios_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(donations_bp)
+    app.register_blueprint(csrf.exempt(donation_webhooks_bp))  # providers cannot send our token
+    app.register_blueprint(impact_bp)
+    app.register_blueprint(exchange_bp)
+    app.register_blueprint(reporting_bp)
 
 
 def register_api(app: Flask) -> None:

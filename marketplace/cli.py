@@ -6,7 +6,12 @@ from flask.cli import AppGroup
 
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Role
+from marketplace.donations.cli import payments_cli
 from marketplace.errors import DomainError
+from marketplace.exchange.cli import exchange_cli
+from marketplace.impact.cli import metrics_cli
+from marketplace.portfolios.cli import portfolios_cli
+from marketplace.reporting.cli import register as register_reporting_cli
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -58,3 +63,8 @@ def demo_command(if_empty: bool) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(metrics_cli)
+    app.cli.add_command(payments_cli)
+    app.cli.add_command(portfolios_cli)
+    app.cli.add_command(exchange_cli)
+    register_reporting_cli(app)

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 
 from marketplace.extensions import db
@@ -59,4 +59,19 @@ def str_enum(enum_class, length: int = 20):
         length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
+    )
+
+
+def advisory_xact_lock(namespace: str, key: str | int, session=None) -> None:
+    """Serialise writers of one logical thing until the transaction ends (PostgreSQL).
+
+    Used where rows are rebuilt by delete + insert, which two transactions must not do at once.
+    On SQLite the first write already locks the whole database, so nothing is needed.
+    """
+    session = session or db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:namespace), hashtext(:key))"),
+        {"namespace": namespace, "key": str(key)},
     )

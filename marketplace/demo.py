@@ -68,4 +68,16 @@ def load_demo() -> dict:
     """Create (or complete) the demo data; running it twice changes nothing the second time."""
     users = seed_accounts()
     initiatives = seed_initiatives(users["initiative owner"])
+    from marketplace.donations.demo import seed_demo_gifts
+
+    seed_demo_gifts(users, initiatives)
+    from marketplace.impact.demo import seed_impact
+
+    seed_impact(users, initiatives)  # before portfolios and exchange: they read social value
+    from marketplace.portfolios.demo import seed_demo_portfolio
+
+    seed_demo_portfolio(users, initiatives)
+    from marketplace.exchange.services import refresh_all
+
+    refresh_all()  # last: quotes and indices from everything seeded above
     return {"users": users, "initiatives": initiatives}

@@ -5,7 +5,8 @@ from marketplace.initiatives.models import Initiative, Theme
 
 def test_users_create_and_token(runner, client):
     result = runner.invoke(
-        args=["users", "create", "admin@example.org", "--password", "lang-genoeg", "--role", "admin"]
+        args=["users", "create", "admin@example.org", "--password", "lang-genoeg"]
+        + ["--role", "admin"]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))

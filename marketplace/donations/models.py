@@ -121,8 +121,10 @@ class Contribution(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    # Issue 5 (organisations) adds the foreign key; until then it stays NULL.
-    organisation_id: Mapped[int | None] = mapped_column(index=True)
+    # Given on behalf of this organisation (its portfolio, not the clicking person's).
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
     amount_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     status: Mapped[ContributionStatus] = mapped_column(

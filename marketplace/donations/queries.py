@@ -36,3 +36,30 @@ def paid_cents_by_month(initiative_id: int) -> dict[date, int]:
         month = month_start(to_amsterdam(paid_at).date())
         months[month] = months.get(month, 0) + int(net)
     return months
+
+
+def donor_wall(initiative_id: int, limit: int = 10) -> list[dict]:
+    """The latest paid gifts for the public donor wall; names hidden for anonymous gifts."""
+    from marketplace.donations.models import PAID_FAMILY
+
+    rows = db.session.scalars(
+        select(Contribution)
+        .where(
+            Contribution.initiative_id == initiative_id,
+            Contribution.paid_at.is_not(None),
+            Contribution.status.in_(list(PAID_FAMILY)),
+        )
+        .order_by(Contribution.paid_at.desc(), Contribution.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "name": c.public_name,
+            "amount_cents": c.net_cents,
+            "currency": c.currency,
+            "paid_at": c.paid_at,
+            "message": "" if c.anonymous else c.message,
+        }
+        for c in rows
+        if c.net_cents > 0
+    ]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.db import str_enum
 from marketplace.extensions import db
+from marketplace.impact.parsing import amsterdam_today
 from marketplace.initiatives.models import Initiative, Theme
 from marketplace.timeutil import UTCDateTime, utcnow
 
@@ -103,7 +104,7 @@ class Metric(db.Model):
     @property
     def current_proxy(self) -> "MetricProxy | None":
         """The version valid today (or the first one, when all start in the future)."""
-        return proxy_valid_on(self.proxies, date.today())
+        return proxy_valid_on(self.proxies, amsterdam_today())
 
     def __repr__(self) -> str:
         return f"<Metric {self.code}>"
@@ -295,9 +296,7 @@ class OutcomeReport(db.Model):
     period: Mapped[ReportPeriod] = mapped_column(str_enum(ReportPeriod))
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
-    status: Mapped[ReportStatus] = mapped_column(
-        str_enum(ReportStatus), default=ReportStatus.DRAFT
-    )
+    status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus), default=ReportStatus.DRAFT)
     note: Mapped[str] = mapped_column(Text, default="")
     evidence_url: Mapped[str] = mapped_column(String(500), default="")
     evidence_filename: Mapped[str | None] = mapped_column(String(100))

@@ -1,0 +1,132 @@
+"""Webhook throughput: POST /webhooks/mollie against the Mollie fake, on PostgreSQL, beside a
+trivial /ping served the same way (werkzeug threaded server, same client pool) as the ceiling.
+
+    createdb -h 127.0.0.1 -U postgres bench_webhooks
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks \
+        .venv/bin/python bench/webhooks.py [--payments 400] [--clients 8]
+
+Every webhook makes the app fetch the payment from the fake over HTTP, lock the contribution row
+and apply the answer (first delivery: paid + ledger row + receipt mail to instance/outbox;
+repeat deliveries: a replay, no change). Prints requests per second for each.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from marketplace import create_app  # noqa: E402
+from marketplace.extensions import db  # noqa: E402
+from tests.fakes import FakeServer, fake_mollie  # noqa: E402
+
+RETRIES: list[int] = []
+
+
+def run(url: str, bodies: list[dict | None], clients: int) -> float:
+    local = {}
+
+    def post(body):
+        session = local.setdefault(os.getpid(), {}).setdefault(id(time), requests.Session())
+        for _try in range(20):  # like a provider: retry a 503 (lock timeout / conflict)
+            if body is None:
+                response = session.get(url, timeout=30)
+            else:
+                response = session.post(url, data=body, timeout=30)
+            if response.status_code != 503:
+                break
+            RETRIES.append(1)
+        assert response.status_code == 200, (response.status_code, response.text[:200])
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(post, bodies))
+    return len(bodies) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--payments", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    database = os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks"
+    )
+    instance = tempfile.mkdtemp(prefix="bench-webhooks-")
+    with fake_mollie() as mollie:
+        app = create_app(
+            {
+                "INSTANCE_PATH": instance,
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": database,
+                "PAYMENT_PROVIDER": "mollie",
+                "MOLLIE_API_KEY": "test_benchbenchbenchbenchbenchbench",
+                "MOLLIE_API_ENDPOINT": mollie.url,
+                "MAIL_OUTBOX_DIR": str(Path(instance) / "outbox"),
+                "RATELIMIT_ENABLED": False,
+                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 10},
+            }
+        )
+        app.add_url_rule("/ping", "bench_ping", lambda: "pong")
+        payment_ids = prepare(app, mollie, args.payments)
+        with FakeServer(app) as server:
+            ping = run(server.url + "/ping", [None] * args.payments, args.clients)
+            first = run(
+                server.url + "/webhooks/mollie", [{"id": p} for p in payment_ids], args.clients
+            )
+            replay = run(
+                server.url + "/webhooks/mollie", [{"id": p} for p in payment_ids], args.clients
+            )
+        with app.app_context():
+            from marketplace.donations.models import Contribution, ContributionStatus
+
+            paid = db.session.query(Contribution).filter_by(status=ContributionStatus.PAID).count()
+    print(f"database       {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+    print(f"clients        {args.clients} concurrent, {args.payments} requests per run")
+    print(f"/ping          {ping:8.0f} req/s  (ceiling: same server, trivial view)")
+    print(f"webhook first  {first:8.0f} req/s  (fetch from fake + lock + paid + ledger + mail)")
+    print(f"webhook replay {replay:8.0f} req/s  (fetch from fake + lock + no-op)")
+    print(f"paid contributions: {paid} of {args.payments}; 503 answers retried: {len(RETRIES)}")
+
+
+def prepare(app, mollie, count: int) -> list[str]:
+    """Fresh schema, one donor, one initiative, `count` contributions paid at the fake."""
+    from sqlalchemy import text
+
+    from marketplace.accounts.services import create_user
+    from marketplace.donations.services import start_checkout
+    from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
+    from marketplace.money import format_cents
+
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+        donor = create_user("bench@example.org", "bench-password-123", "Bench Donor")
+        initiative = Initiative(
+            slug="bench", name="Bench", theme=Theme.CARE, municipality="Utrecht",
+            status=InitiativeStatus.PUBLISHED, funding_goal_cents=10**9,
+        )  # fmt: skip
+        db.session.add(initiative)
+        db.session.commit()
+        ids = []
+        with app.test_request_context():
+            for n in range(count):
+                contribution = start_checkout(
+                    donor, initiative.id, format_cents(1000 + n)
+                )  # distinct gifts
+                ids.append(contribution.provider_payment_id)
+        for payment_id in ids:
+            mollie.pay(payment_id)
+        return ids
+
+
+if __name__ == "__main__":
+    main()

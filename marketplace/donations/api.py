@@ -1,0 +1,63 @@
+"""JSON API for donations: start one, read your own."""
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from marketplace.api.auth import require_api_user
+from marketplace.api.schemas import page_envelope
+from marketplace.donations import services
+from marketplace.donations.schemas import (
+    DonationInputSchema,
+    DonationPageSchema,
+    DonationQuerySchema,
+    DonationSchema,
+)
+from marketplace.extensions import limiter
+
+blp = Blueprint("api_donations", __name__, url_prefix="/api/v1/donations", description="Donations")
+
+
+def checkout_rate_limit() -> str:
+    return current_app.config.get("CHECKOUT_RATE_LIMIT", "20 per minute")
+
+
+@blp.route("", methods=["POST"])
+@limiter.limit(checkout_rate_limit)
+@blp.arguments(DonationInputSchema)
+@blp.response(201, DonationSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def create_donation(data):
+    """Start a gift; send the donor to `checkout_url`. 503 when the provider is unreachable."""
+    user = require_api_user()
+    return services.start_checkout(
+        user,
+        data["initiative_id"],
+        data["amount"],
+        currency=data["currency"],
+        method=data["method"],
+        interval=data["interval"],
+        anonymous=data["anonymous"],
+        message=data["message"],
+        organisation_id=data["organisation_id"],
+        locale=user.locale or "nl",
+    )
+
+
+@blp.route("")
+@blp.arguments(DonationQuerySchema, location="query")
+@blp.response(200, DonationPageSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def list_donations(query):
+    """Your own donations, newest first."""
+    user = require_api_user()
+    pagination = services.contributions_of(user, query["page"], query["per_page"])
+    return page_envelope(pagination, list(pagination.items))
+
+
+@blp.route("/<int:donation_id>")
+@blp.response(200, DonationSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def get_donation(donation_id: int):
+    """One of your own donations (anybody else's: 404)."""
+    user = require_api_user()
+    return services.own_contribution(user, donation_id)

@@ -1,0 +1,21 @@
+"""`flask --app wsgi payments reconcile`: the CLI twin of the scheduler's reconciliation job."""
+
+import click
+from flask.cli import AppGroup
+
+payments_cli = AppGroup("payments", help="Payments: reconciliation.")
+
+
+@payments_cli.command("reconcile")
+def reconcile_command() -> None:
+    """Ask the provider about every gift still open/pending after its expiry, and apply it."""
+    from marketplace.donations.services import reconcile_payments
+
+    report = reconcile_payments()
+    click.echo(
+        f"checked {report.checked}, changed {report.changed}, unreachable {report.unreachable}, "
+        f"expired without payment {report.expired_unstarted}, monthly activated "
+        f"{report.activated}, receipts sent {report.receipts}"
+    )
+    if report.unreachable:
+        raise SystemExit(1)

@@ -1,0 +1,187 @@
+"""The payment provider contract. Every provider (Mollie, Stripe, the simulator) implements it.
+
+Rules every implementation keeps (the services rely on them):
+
+* **No state in process memory.** A provider object is built per call from the app config.
+* **Timeouts on every HTTP call** (`PAYMENT_HTTP_TIMEOUT`). A network failure, a timeout or a
+  5xx answer raises `ProviderUnavailable` (the caller may retry with the *same* idempotency key);
+  a 4xx answer that will not change on retry raises `ProviderRejected`.
+* **Idempotency.** Every call that creates something at the provider takes an
+  `idempotency_key` and sends it (Mollie/Stripe `Idempotency-Key`), so a retry after a timeout
+  returns the first result instead of creating a second payment or refund.
+* **Webhooks are triggers, never the truth.** `webhook_payment_ids` only says *which* payments to
+  look at; the status always comes from `fetch_payment`, which asks the provider again. A signed
+  webhook (Stripe) with a bad or stale signature raises `InvalidSignature`.
+* **Normalised answers.** `fetch_payment` returns a `ProviderPayment` with amounts in cents and a
+  status from `PAYMENT_STATUSES`; provider-specific statuses are mapped here, not in services.
+  Refunds and chargebacks come with the provider's own ids; a list may be partial (an absent
+  refund is *not* a deleted one).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Normalised payment statuses a provider reports (the Contribution state machine maps them).
+PAYMENT_STATUSES = ("open", "pending", "paid", "failed", "canceled", "expired")
+# Normalised refund statuses. "pending"/"refunded" count against the gift; "failed"/"canceled"
+# do not. "refunded", "failed" and "canceled" are final.
+REFUND_STATUSES = ("pending", "refunded", "failed", "canceled")
+REFUND_COUNTING = ("pending", "refunded")
+REFUND_FINAL = ("refunded", "failed", "canceled")
+
+
+class ProviderError(Exception):
+    """Something went wrong talking to the payment provider."""
+
+
+class ProviderUnavailable(ProviderError):
+    """Network error, timeout or 5xx: try again later with the same idempotency key."""
+
+
+class ProviderRejected(ProviderError):
+    """The provider refused the request (4xx); retrying the same request will not help."""
+
+
+class InvalidSignature(ProviderError):
+    """A webhook whose signature is missing, wrong or too old."""
+
+
+class NotSupported(ProviderError):
+    """The provider (or this integration of it) does not offer this feature."""
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    contribution_id: int
+    idempotency_key: str
+    amount_cents: int
+    currency: str
+    description: str
+    method: str | None
+    redirect_url: str
+    cancel_url: str
+    webhook_url: str | None  # None when the public base URL is local (Mollie would refuse it)
+    locale: str
+    donor_name: str
+    donor_email: str
+    monthly: bool = False
+    recurring_gift_id: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Checkout:
+    payment_id: str
+    checkout_url: str
+    expires_at: datetime | None = None
+    customer_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    refund_id: str
+    amount_cents: int
+    currency: str
+    status: str  # one of REFUND_STATUSES
+
+    @property
+    def counts(self) -> bool:
+        return self.status in REFUND_COUNTING
+
+    @property
+    def final(self) -> bool:
+        return self.status in REFUND_FINAL
+
+
+@dataclass(frozen=True)
+class ProviderChargeback:
+    chargeback_id: str
+    amount_cents: int
+    currency: str
+    reversed: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    """A provider's answer about one payment, normalised."""
+
+    payment_id: str
+    status: str  # one of PAYMENT_STATUSES
+    amount_cents: int
+    currency: str
+    method: str | None = None
+    paid_at: datetime | None = None
+    expires_at: datetime | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    refunds: tuple[ProviderRefund, ...] = ()
+    chargebacks: tuple[ProviderChargeback, ...] = ()
+    reference: str | None = None  # a second id for the payment (Stripe PaymentIntent)
+    customer_id: str | None = None
+    subscription_id: str | None = None  # set on a subscription's (recurring) payment
+    first_of_subscription: bool = False  # Mollie sequenceType=first / Stripe subscription mode
+    payer_name: str = ""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    subscription_id: str
+    status: str  # active | canceled | ...
+
+
+class PaymentProvider(ABC):
+    """The interface every provider implements (see the module docstring for the contract)."""
+
+    name: str = ""
+    supports_monthly: bool = False
+    #: Shown on the return page / in admin to explain where the payment lives.
+    display_name: str = ""
+
+    def __init__(self, config: dict):
+        self.config = config
+        self.timeout = float(config.get("PAYMENT_HTTP_TIMEOUT", 10))
+
+    @abstractmethod
+    def methods(self) -> list[tuple[str, str]]:
+        """(code, label) of the payment methods offered, the default first."""
+
+    @abstractmethod
+    def create_checkout(self, request: CheckoutRequest) -> Checkout:
+        """Create a payment (or checkout session) and return where to send the donor."""
+
+    @abstractmethod
+    def fetch_payment(self, payment_id: str) -> ProviderPayment | None:
+        """Ask the provider for the truth about a payment; None when it does not know the id."""
+
+    @abstractmethod
+    def create_refund(
+        self, payment: ProviderPaymentRef, amount_cents: int, currency: str, idempotency_key: str
+    ) -> ProviderRefund:
+        """Refund (part of) a paid payment."""
+
+    @abstractmethod
+    def webhook_payment_ids(self, body: bytes, form: dict, headers: dict) -> list[str]:
+        """Which payments a webhook call is about (verifying it where the provider signs)."""
+
+    def start_subscription(
+        self, customer_id: str, amount_cents: int, currency: str, description: str,
+        webhook_url: str | None, metadata: dict, idempotency_key: str,
+    ) -> Subscription:  # fmt: skip
+        """Create the monthly subscription after the first payment was paid (Mollie)."""
+        raise NotSupported(self.name)
+
+    def cancel_subscription(self, customer_id: str | None, subscription_id: str) -> None:
+        """Stop a monthly gift at the provider (already-cancelled is fine)."""
+        raise NotSupported(self.name)
+
+
+@dataclass(frozen=True)
+class ProviderPaymentRef:
+    """What a provider needs to find a payment again (ids we stored)."""
+
+    payment_id: str
+    reference: str | None = None

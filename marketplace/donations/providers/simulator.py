@@ -1,0 +1,152 @@
+"""The payment simulator: a local checkout page, plainly marked as a test, for development and
+the demo. The payer picks paid / failed / canceled / expired; the app then refreshes the payment
+through exactly the same path as a real webhook. Refused when IMPACTBEURS_ENV=production.
+
+Its "provider side" lives in the `simulator_payments` table, so every worker sees the same state.
+"""
+
+import json
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from marketplace.donations.models import SimulatorPayment
+from marketplace.donations.providers.base import (
+    Checkout,
+    CheckoutRequest,
+    PaymentProvider,
+    ProviderPayment,
+    ProviderPaymentRef,
+    ProviderRefund,
+    ProviderRejected,
+    Subscription,
+)
+from marketplace.extensions import db
+from marketplace.timeutil import utcnow
+
+
+def path_for(endpoint: str, **values) -> str:
+    from marketplace.donations.services import path_for as build
+
+    return build(endpoint, **values)
+
+
+CHOICES = ("paid", "failed", "canceled", "expired")
+EXPIRY = timedelta(minutes=15)
+
+
+class SimulatorProvider(PaymentProvider):
+    name = "simulator"
+    display_name = "Simulator (test)"
+    supports_monthly = True
+
+    def methods(self) -> list[tuple[str, str]]:
+        return [
+            ("ideal", self.config.get("IDEAL_METHOD_LABEL", "iDEAL")),
+            ("creditcard", "Card"),
+            ("bancontact", "Bancontact"),
+        ]
+
+    def create_checkout(self, request: CheckoutRequest) -> Checkout:
+        payment = db.session.scalar(
+            select(SimulatorPayment).where(
+                SimulatorPayment.idempotency_key == request.idempotency_key
+            )
+        )
+        if payment is None:
+            payment = SimulatorPayment(
+                id="sim_" + secrets.token_hex(8),
+                idempotency_key=request.idempotency_key,
+                amount_cents=request.amount_cents,
+                currency=request.currency,
+                description=request.description[:255],
+                method=request.method or "ideal",
+                status="open",
+                redirect_url=request.redirect_url,
+                contribution_id=request.contribution_id,
+                expires_at=utcnow() + EXPIRY,
+            )
+            db.session.add(payment)
+            db.session.commit()
+        elif payment.amount_cents != request.amount_cents:
+            raise ProviderRejected("idempotency key reused with another amount")
+        return Checkout(
+            payment_id=payment.id,
+            checkout_url=path_for("donations.simulator_checkout", payment_id=payment.id),
+            expires_at=payment.expires_at,
+            customer_id=f"simcus_{request.contribution_id}" if request.monthly else None,
+        )
+
+    def fetch_payment(self, payment_id: str) -> ProviderPayment | None:
+        payment = db.session.get(SimulatorPayment, payment_id)
+        if payment is None:
+            return None
+        status = payment.status
+        if status == "open" and payment.expires_at and payment.expires_at < utcnow():
+            status = "expired"
+        refunds = tuple(
+            ProviderRefund(r["id"], r["amount"], payment.currency, r["status"])
+            for r in json.loads(payment.refunds_json or "[]")
+        )
+        return ProviderPayment(
+            payment_id=payment.id,
+            status=status,
+            amount_cents=payment.amount_cents,
+            currency=payment.currency,
+            method=payment.method,
+            paid_at=payment.paid_at,
+            expires_at=payment.expires_at,
+            metadata={"contribution_id": str(payment.contribution_id or "")},
+            refunds=refunds,
+        )
+
+    def choose(self, payment_id: str, status: str) -> SimulatorPayment | None:
+        """The payer's choice on the simulator page (only an open payment changes)."""
+        payment = db.session.get(SimulatorPayment, payment_id)
+        if payment is None or status not in CHOICES:
+            return None
+        if payment.status == "open":
+            payment.status = status
+            if status == "paid":
+                payment.paid_at = utcnow()
+            db.session.commit()
+        return payment
+
+    def create_refund(
+        self, payment: ProviderPaymentRef, amount_cents: int, currency: str, idempotency_key: str
+    ) -> ProviderRefund:
+        row = db.session.get(SimulatorPayment, payment.payment_id)
+        if row is None or row.status != "paid":
+            raise ProviderRejected("The payment has not been paid; cannot refund.")
+        refunds = json.loads(row.refunds_json or "[]")
+        for refund in refunds:
+            if refund.get("key") == idempotency_key:
+                return ProviderRefund(
+                    refund["id"], refund["amount"], row.currency, refund["status"]
+                )
+        remaining = row.amount_cents - sum(r["amount"] for r in refunds)
+        if amount_cents <= 0 or amount_cents > remaining:
+            raise ProviderRejected("The amount is higher than what remains to be refunded.")
+        refund = {
+            "id": "simre_" + secrets.token_hex(6),
+            "amount": amount_cents,
+            "status": "refunded",
+            "key": idempotency_key,
+        }
+        row.refunds_json = json.dumps([*refunds, refund])
+        db.session.commit()
+        return ProviderRefund(refund["id"], amount_cents, row.currency, "refunded")
+
+    def webhook_payment_ids(self, body: bytes, form: dict, headers: dict) -> list[str]:
+        payment_id = form.get("id")
+        return [payment_id] if payment_id else []
+
+    def start_subscription(
+        self, customer_id, amount_cents, currency, description, webhook_url, metadata,
+        idempotency_key,
+    ) -> Subscription:  # fmt: skip
+        return Subscription(subscription_id=f"simsub_{idempotency_key}", status="active")
+
+    def cancel_subscription(self, customer_id: str | None, subscription_id: str) -> None:
+        return None

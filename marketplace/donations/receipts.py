@@ -1,0 +1,116 @@
+"""Gift receipts: the thank-you mail with ANBI receipt data, and the yearly overview (HTML, PDF).
+
+A monthly gift here is simply a gift made every month; it is not a "periodieke gift" in the tax
+sense (that needs a written agreement for at least five years), so nothing here calls it one.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.donations.models import Contribution
+from marketplace.extensions import db
+from marketplace.mailer import Mail
+from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
+
+METHOD_LABELS = {
+    "ideal": "iDEAL",
+    "creditcard": "Card",
+    "card": "Card",
+    "bancontact": "Bancontact",
+    "directdebit": "SEPA Direct Debit",
+    "sepa_debit": "SEPA Direct Debit",
+}
+
+
+def method_label(method: str, ideal_label: str = "iDEAL") -> str:
+    if method == "ideal":
+        return ideal_label
+    return METHOD_LABELS.get(method, method)
+
+
+def reference(contribution: Contribution) -> str:
+    return f"IB-{contribution.id:06d}"
+
+
+def receipt_data(contribution: Contribution) -> dict:
+    """What a Dutch ANBI gift receipt needs, in one place for the mail and the overview."""
+    from flask import current_app
+
+    initiative = contribution.initiative
+    paid_local = to_amsterdam(contribution.paid_at) if contribution.paid_at else None
+    return {
+        "reference": reference(contribution),
+        "initiative_name": initiative.name,
+        "legal_name": initiative.legal_name or initiative.name,
+        "rsin": initiative.rsin,
+        "anbi": initiative.anbi,
+        "donor_name": contribution.donor_name,
+        "paid_at": paid_local,
+        "amount_cents": contribution.amount_cents,
+        "net_cents": contribution.net_cents,
+        "currency": contribution.currency,
+        "method": method_label(contribution.method, current_app.config.get("IDEAL_METHOD_LABEL")),
+        "monthly": contribution.interval.value == "monthly",
+    }
+
+
+def receipt_mail(contribution: Contribution) -> Mail:
+    locale = contribution.user.locale if contribution.user else "nl"
+    with force_locale(locale):
+        data = receipt_data(contribution)
+        subject = _("Thank you for your gift to %(name)s", name=data["initiative_name"])
+        text = render_template("donations/mail/receipt.txt", r=data, contribution=contribution)
+    return Mail(to=contribution.donor_email, subject=subject, text=text)
+
+
+@dataclass
+class YearOverview:
+    year: int
+    donor: User
+    rows: list[dict]
+    total_cents: int
+    anbi_total_cents: int
+
+
+def year_overview(user: User, year: int) -> YearOverview:
+    """The donor's gifts paid in `year` (Amsterdam time), net of refunds and chargebacks."""
+    start = datetime(year, 1, 1, tzinfo=AMSTERDAM)
+    end = datetime(year + 1, 1, 1, tzinfo=AMSTERDAM)
+    contributions = db.session.scalars(
+        select(Contribution)
+        .where(
+            Contribution.user_id == user.id,
+            Contribution.paid_at.is_not(None),
+            Contribution.paid_at >= start,
+            Contribution.paid_at < end,
+        )
+        .order_by(Contribution.paid_at, Contribution.id)
+    ).all()
+    rows = [receipt_data(c) for c in contributions if c.net_cents > 0]
+    total = sum(r["net_cents"] for r in rows)
+    anbi = sum(r["net_cents"] for r in rows if r["anbi"])
+    return YearOverview(year, user, rows, total, anbi)
+
+
+def years_with_gifts(user: User) -> list[int]:
+    moments = db.session.scalars(
+        select(Contribution.paid_at).where(
+            Contribution.user_id == user.id, Contribution.paid_at.is_not(None)
+        )
+    ).all()
+    return sorted({to_amsterdam(m).year for m in moments}, reverse=True)
+
+
+def year_overview_pdf(overview: YearOverview) -> bytes:
+    from weasyprint import HTML
+
+    html = render_template(
+        "donations/overview_pdf.html", overview=overview, today=to_amsterdam(utcnow()).date()
+    )
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,58 @@
+"""API schemas for donations: amounts as decimal strings, never floats."""
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.api.schemas import CentsAsDecimalString, NumberOrString, PaginationQuery
+
+
+class DonationInputSchema(Schema):
+    initiative_id = fields.Integer(required=True, strict=True)
+    amount = NumberOrString(required=True)
+    currency = fields.String(load_default="EUR", validate=validate.Length(equal=3))
+    method = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    interval = fields.String(load_default="once", validate=validate.OneOf(["once", "monthly"]))
+    anonymous = fields.Boolean(load_default=False)
+    message = fields.String(load_default="", validate=validate.Length(max=1000))
+    organisation_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class DonationSchema(Schema):
+    id = fields.Integer()
+    initiative_id = fields.Integer()
+    organisation_id = fields.Integer(allow_none=True)
+    amount = CentsAsDecimalString(attribute="amount_cents")
+    currency = fields.String()
+    status = fields.Function(lambda c: c.status.value)
+    interval = fields.Function(lambda c: c.interval.value)
+    method = fields.String()
+    provider = fields.String()
+    anonymous = fields.Boolean()
+    message = fields.String()
+    refunded = CentsAsDecimalString(attribute="refunded_cents")
+    charged_back = CentsAsDecimalString(attribute="charged_back_cents")
+    net = CentsAsDecimalString(attribute="net_cents")
+    checkout_url = fields.Method("get_checkout_url")
+    created_at = fields.DateTime()
+    paid_at = fields.DateTime(allow_none=True)
+
+    def get_checkout_url(self, contribution):
+        if contribution.status.value != "open" or not contribution.checkout_url:
+            return None
+        url = contribution.checkout_url
+        if url.startswith("/"):
+            from marketplace.donations.services import public_url
+
+            return public_url(url)
+        return url
+
+
+class DonationPageSchema(Schema):
+    items = fields.List(fields.Nested(DonationSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class DonationQuerySchema(PaginationQuery):
+    pass

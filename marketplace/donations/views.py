@@ -1,0 +1,308 @@
+"""Giving pages: the give form, the return page and its status, the simulator checkout, monthly
+gifts, the yearly overview, and the admin's refunds and flagged list."""
+
+import contextlib
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.accounts.auth import admin_required
+from marketplace.accounts.views import show_errors
+from marketplace.donations import receipts, services
+from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
+from marketplace.donations.models import Contribution, ContributionStatus
+from marketplace.donations.providers import get_provider
+from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
+from marketplace.extensions import db, limiter
+from marketplace.initiatives import services as initiative_services
+from marketplace.money import format_cents
+from marketplace.organisations.services import giving_organisations
+from marketplace.timeutil import to_amsterdam, utcnow
+
+bp = Blueprint("donations", __name__)
+
+
+def checkout_rate_limit() -> str:
+    return current_app.config.get("CHECKOUT_RATE_LIMIT", "20 per minute")
+
+
+def give_form(initiative=None) -> GiveForm:
+    form = GiveForm()
+    form.method.choices = get_provider().methods()
+    if not form.method.data:
+        form.method.data = form.method.choices[0][0]
+    organisations = giving_organisations(current_user) if current_user.is_authenticated else []
+    form.organisation_id.choices = [("", _("Myself"))] + [
+        (str(organisation.id), organisation.name) for organisation in organisations
+    ]
+    return form
+
+
+@bp.app_template_global()
+def donation_give_context(initiative) -> dict:
+    """What the give block on an initiative page needs."""
+    provider = get_provider()
+    return {
+        "form": give_form(initiative),
+        "presets": PRESETS,
+        "supports_monthly": provider.supports_monthly,
+        "is_simulator": provider.name == "simulator",
+        "max_amount_cents": services.max_amount_cents(),
+    }
+
+
+@bp.app_template_global()
+def donation_account_context(user) -> dict:
+    """What the donations block on the account page needs."""
+    pagination = services.contributions_of(user, page=1, per_page=20)
+    return {
+        "recurring": services.recurring_gifts_of(user),
+        "gifts": list(pagination.items),
+        "years": receipts.years_with_gifts(user),
+    }
+
+
+@bp.route("/initiatives/<slug>/give", methods=["GET", "POST"])
+@login_required
+@limiter.limit(checkout_rate_limit, methods=["POST"])
+def give(slug: str):
+    """Start a gift: validate, create the contribution, send the donor to the checkout."""
+    initiative = initiative_services.get_initiative_by_slug(slug, current_user)
+    form = give_form(initiative)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            contribution = services.start_checkout(
+                current_user,
+                initiative.id,
+                form.amount.data,
+                interval=form.interval.data or "once",
+                method=form.method.data or None,
+                anonymous=form.anonymous.data,
+                message=form.message.data or "",
+                organisation_id=int(form.organisation_id.data)
+                if (form.organisation_id.data or "").isdigit()
+                else None,
+                locale=str(get_locale() or "nl"),
+            )
+        except InvalidInput as error:
+            show_errors(form, error)
+            status = 422
+        except ServiceUnavailable as error:
+            flash(error.message, "error")
+            status = 503
+        else:
+            return redirect(contribution.checkout_url, code=303)
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "donations/give.html",
+        initiative=initiative,
+        give=donation_give_context(initiative) | {"form": form},
+    ), status
+
+
+@bp.route("/donations/<int:contribution_id>/return")
+@login_required
+def return_page(contribution_id: int):
+    """Where the provider sends the donor back; shows the real status and keeps it fresh."""
+    contribution = services.own_contribution(current_user, contribution_id)
+    contribution = services.refresh_for_donor(contribution, "return")
+    return render_template("donations/return.html", contribution=contribution)
+
+
+@bp.route("/donations/<int:contribution_id>/status")
+@login_required
+def status(contribution_id: int):
+    """Small JSON for the return page's polling."""
+    contribution = services.own_contribution(current_user, contribution_id)
+    contribution = services.poll_status(contribution)
+    return jsonify(status_json(contribution))
+
+
+def status_json(contribution: Contribution) -> dict:
+    return {
+        "id": contribution.id,
+        "status": contribution.status.value,
+        "label": contribution.status.label,
+        "final": contribution.status.is_final,
+        "paid": contribution.status.is_paid_family,
+        "amount": format_cents(contribution.amount_cents),
+        "currency": contribution.currency,
+    }
+
+
+@bp.route("/donations/<int:contribution_id>/retry", methods=["POST"])
+@login_required
+@limiter.limit(checkout_rate_limit)
+def retry(contribution_id: int):
+    """Try again after a failed/canceled/expired payment: a new attempt for the same gift."""
+    old = services.own_contribution(current_user, contribution_id)
+    if not SimulatorForm().validate_on_submit():
+        abort(400)
+    if old.status == ContributionStatus.OPEN and old.checkout_url:
+        return redirect(old.checkout_url, code=303)
+    try:
+        contribution = services.start_checkout(
+            current_user,
+            old.initiative_id,
+            format_cents(old.amount_cents),
+            currency=old.currency,
+            method=old.method,
+            interval=old.interval.value,
+            anonymous=old.anonymous,
+            message=old.message,
+            locale=str(get_locale() or "nl"),
+        )
+    except (InvalidInput, ServiceUnavailable) as error:
+        flash(error.message, "error")
+        return redirect(url_for("donations.return_page", contribution_id=old.id))
+    return redirect(contribution.checkout_url, code=303)
+
+
+# ------------------------------------------------------------------------ the simulator
+def _simulator():
+    provider = get_provider("simulator")
+    if current_app.config.get("IMPACTBEURS_ENV") == "production":
+        abort(404)
+    return provider
+
+
+@bp.route("/donations/simulator/<payment_id>", methods=["GET", "POST"])
+def simulator_checkout(payment_id: str):
+    """The simulator's checkout page (TEST): the payer chooses what happens."""
+    from marketplace.donations.models import SimulatorPayment
+
+    provider = _simulator()
+    payment = db.session.get(SimulatorPayment, payment_id)
+    if payment is None:
+        raise NotFound()
+    form = SimulatorForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        choice = request.form.get("outcome", "")
+        payment = provider.choose(payment_id, choice)
+        if payment is None:
+            abort(400)
+        # The same status-update path a real provider's webhook takes.
+        with contextlib.suppress(ServiceUnavailable):  # the return page/reconcile catch up
+            services.refresh_payment("simulator", payment_id, source="simulator")
+        return redirect(payment.redirect_url or url_for("pages.home"), code=303)
+    return render_template("donations/simulator.html", payment=payment, form=form)
+
+
+# ------------------------------------------------------------------------ monthly gifts
+@bp.route("/donations/monthly/<int:gift_id>/cancel", methods=["POST"])
+@login_required
+def cancel_monthly(gift_id: int):
+    """The donor stops a monthly gift (at the provider too)."""
+    if not SimulatorForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_recurring_gift(current_user, gift_id)
+    except (ServiceUnavailable, InvalidInput) as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Your monthly gift has been stopped."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+# ---------------------------------------------------------------------- yearly overview
+@bp.route("/donations/overview")
+@bp.route("/donations/overview/<int:year>")
+@login_required
+def overview(year: int | None = None):
+    """The donor's gifts in one year, for the tax return."""
+    year = year or to_amsterdam(utcnow()).year
+    if not 2000 <= year <= 2100:
+        raise NotFound()
+    return render_template(
+        "donations/overview.html",
+        overview=receipts.year_overview(current_user, year),
+        years=receipts.years_with_gifts(current_user),
+    )
+
+
+@bp.route("/donations/overview/<int:year>.pdf")
+@login_required
+def overview_pdf(year: int):
+    """The same overview as a PDF download."""
+    if not 2000 <= year <= 2100:
+        raise NotFound()
+    pdf = receipts.year_overview_pdf(receipts.year_overview(current_user, year))
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="impactbeurs-giften-{year}.pdf"'},
+    )
+
+
+# -------------------------------------------------------------------------------- admin
+@bp.route("/admin/donations")
+@admin_required
+def admin_list():
+    """Flagged contributions first, then the latest ones."""
+    latest = db.session.scalars(
+        select(Contribution).order_by(Contribution.id.desc()).limit(50)
+    ).all()
+    return render_template(
+        "donations/admin_list.html",
+        flagged=services.flagged_contributions(),
+        latest=latest,
+        form=SimulatorForm(),
+    )
+
+
+@bp.route("/admin/donations/<int:contribution_id>", methods=["GET", "POST"])
+@admin_required
+def admin_detail(contribution_id: int):
+    """One contribution with its ledger; refund fully or partly."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound()
+    form = RefundForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.refund_contribution(current_user, contribution_id, form.amount.data or None)
+        except InvalidInput as error:
+            show_errors(form, error)
+            status = 422
+        except ServiceUnavailable as error:
+            flash(error.message, "error")
+            status = 503
+        else:
+            flash(_("The refund has been requested."), "success")
+            return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
+        contribution = db.session.get(Contribution, contribution_id)
+    return render_template(
+        "donations/admin_detail.html",
+        contribution=contribution,
+        form=form,
+        flag_form=SimulatorForm(),
+    ), status
+
+
+@bp.route("/admin/donations/<int:contribution_id>/unflag", methods=["POST"])
+@admin_required
+def admin_unflag(contribution_id: int):
+    if not SimulatorForm().validate_on_submit():
+        abort(400)
+    services.clear_flag(current_user, contribution_id)
+    flash(_("Flag cleared."), "success")
+    return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))

@@ -1,0 +1,462 @@
+"""Monthly figures per initiative: the one table every reader of inputs and social value uses.
+
+`InitiativeMonth` holds, per initiative and calendar month (Europe/Amsterdam, first day of the
+month), what came in and what social value was recognised in that month:
+
+- platform_cents: net paid contributions whose payment fell in the month (refunds and chargebacks
+  are subtracted from the month of the original payment, as `Contribution.net_cents` does, so the
+  numbers match the donations domain and the portfolio attribution exactly);
+- declared_cents: declared other inputs (`InitiativeInput`) received in the month;
+- value_<kind>: present value of the outcomes of ACCEPTED reports whose period ends in the month,
+  valued with the frozen filters and proxy version of each report line (the impact domain's
+  method, `marketplace.impact.sroi.value_of_outcome`), rounded to 4 decimals per month;
+- evidence_level: the highest evidence level of the accepted reports with period end in or before
+  the month (None before the first accepted report).
+
+Rows exist only for months with something in them; `cumulative_series` fills the gaps. The rows are
+derived data: `refresh_initiative_figures` rebuilds them from the sources, and SQLAlchemy session
+events keep them current on every commit that changes a contribution, a declared input, an outcome
+report or an initiative, so no other domain has to remember to call anything.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app, has_app_context
+from sqlalchemy import Date, ForeignKey, Numeric, delete, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from marketplace.db import advisory_xact_lock
+from marketplace.extensions import db
+from marketplace.portfolios.attribution import month_range, month_start
+from marketplace.timeutil import to_amsterdam
+
+VALUE = Numeric(18, 4)
+PLACES = Decimal("0.0001")
+ZERO = Decimal(0)
+VALUE_KINDS = ("fiscal", "wellbeing", "environmental", "economic")
+CHUNK = 500  # initiative ids per IN (...) query
+
+DIRTY_KEY = "exchange_dirty_initiatives"
+REFRESHING_KEY = "exchange_refreshing"
+
+
+class InitiativeMonth(db.Model):
+    """One initiative's inputs and recognised social value in one calendar month."""
+
+    __tablename__ = "initiative_months"
+
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    platform_cents: Mapped[int] = mapped_column(default=0)
+    declared_cents: Mapped[int] = mapped_column(default=0)
+    value_fiscal: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
+    value_wellbeing: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
+    value_environmental: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
+    value_economic: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
+    evidence_level: Mapped[int | None] = mapped_column()
+
+    @property
+    def inputs_cents(self) -> int:
+        return self.platform_cents + self.declared_cents
+
+    @property
+    def value_total(self) -> Decimal:
+        return (
+            Decimal(self.value_fiscal)
+            + Decimal(self.value_wellbeing)
+            + Decimal(self.value_environmental)
+            + Decimal(self.value_economic)
+        )
+
+    def __repr__(self) -> str:
+        return f"<InitiativeMonth {self.initiative_id} {self.month:%Y-%m}>"
+
+
+# --- readers --------------------------------------------------------------------------------------
+
+
+def monthly_figures(initiative_ids: Iterable[int]) -> dict[int, list[InitiativeMonth]]:
+    """Each initiative's monthly rows, ordered by month (initiatives without rows get [])."""
+    ids = sorted(set(initiative_ids))
+    result: dict[int, list[InitiativeMonth]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        rows = db.session.scalars(
+            select(InitiativeMonth)
+            .where(InitiativeMonth.initiative_id.in_(chunk))
+            .order_by(InitiativeMonth.initiative_id, InitiativeMonth.month)
+        )
+        for row in rows:
+            result[row.initiative_id].append(row)
+    return result
+
+
+@dataclass(frozen=True)
+class FigurePoint:
+    """Cumulative figures of one initiative up to and including `month`."""
+
+    month: date
+    platform_cents: int
+    declared_cents: int
+    value_fiscal: Decimal
+    value_wellbeing: Decimal
+    value_environmental: Decimal
+    value_economic: Decimal
+    evidence_level: int | None
+    has_accepted_report: bool
+
+    @property
+    def inputs_cents(self) -> int:
+        return self.platform_cents + self.declared_cents
+
+    @property
+    def value_total(self) -> Decimal:
+        return sum(self.by_value_kind.values(), ZERO)
+
+    @property
+    def by_value_kind(self) -> dict[str, Decimal]:
+        return {kind: getattr(self, f"value_{kind}") for kind in VALUE_KINDS}
+
+
+def cumulative_series(rows: Sequence[InitiativeMonth], months: Sequence[date]) -> list[FigurePoint]:
+    """Cumulative totals at each of `months` (ascending) from one initiative's monthly rows.
+
+    Rows before the first requested month are included in the first point.
+    """
+    ordered = sorted(rows, key=lambda r: r.month)
+    points: list[FigurePoint] = []
+    platform = declared = 0
+    values = dict.fromkeys(VALUE_KINDS, ZERO)
+    level: int | None = None
+    accepted = False
+    position = 0
+    for raw in months:
+        month = month_start(raw)
+        while position < len(ordered) and ordered[position].month <= month:
+            row = ordered[position]
+            platform += row.platform_cents
+            declared += row.declared_cents
+            for kind in VALUE_KINDS:
+                values[kind] += Decimal(getattr(row, f"value_{kind}"))
+            if row.evidence_level is not None:
+                level = row.evidence_level if level is None else max(level, row.evidence_level)
+                accepted = True
+            position += 1
+        points.append(
+            FigurePoint(
+                month,
+                platform,
+                declared,
+                values["fiscal"],
+                values["wellbeing"],
+                values["environmental"],
+                values["economic"],
+                level,
+                accepted,
+            )
+        )
+    return points
+
+
+# --- rebuilding -----------------------------------------------------------------------------------
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _discount_rate() -> Decimal:
+    from marketplace.impact.sroi import DEFAULT_DISCOUNT_RATE
+
+    if not has_app_context():
+        return DEFAULT_DISCOUNT_RATE
+    return Decimal(str(current_app.config.get("SROI_DISCOUNT_RATE", DEFAULT_DISCOUNT_RATE)))
+
+
+def _new_month() -> dict:
+    return {
+        "platform_cents": 0,
+        "declared_cents": 0,
+        **{f"value_{kind}": ZERO for kind in VALUE_KINDS},
+        "level": None,
+    }
+
+
+def _gather(session: Session, ids: list[int]) -> dict[int, dict[date, dict]]:
+    """Per initiative, per month: the raw sums from contributions, inputs and accepted reports."""
+    from marketplace.donations.models import Contribution
+    from marketplace.impact import sroi
+    from marketplace.impact.models import (
+        InitiativeInput,
+        Metric,
+        MetricProxy,
+        OutcomeReport,
+        OutcomeReportValue,
+        ReportStatus,
+    )
+
+    months: dict[int, dict[date, dict]] = {i: defaultdict(_new_month) for i in ids}
+    net = Contribution.amount_cents - Contribution.refunded_cents - Contribution.charged_back_cents
+    for initiative_id, paid_at, cents in session.execute(
+        select(Contribution.initiative_id, Contribution.paid_at, net).where(
+            Contribution.initiative_id.in_(ids), Contribution.paid_at.is_not(None)
+        )
+    ):
+        month = month_start(to_amsterdam(paid_at).date())
+        months[initiative_id][month]["platform_cents"] += int(cents)
+
+    for initiative_id, received_on, cents in session.execute(
+        select(
+            InitiativeInput.initiative_id, InitiativeInput.received_on, InitiativeInput.amount_cents
+        ).where(InitiativeInput.initiative_id.in_(ids))
+    ):
+        months[initiative_id][month_start(received_on)]["declared_cents"] += int(cents)
+
+    accepted = OutcomeReport.status == ReportStatus.ACCEPTED
+    for initiative_id, period_end, level in session.execute(
+        select(
+            OutcomeReport.initiative_id, OutcomeReport.period_end, OutcomeReport.evidence_level
+        ).where(OutcomeReport.initiative_id.in_(ids), accepted)
+    ):
+        entry = months[initiative_id][month_start(period_end)]
+        level = level or 0  # an accepted report without a level still counts as a report
+        entry["level"] = level if entry["level"] is None else max(entry["level"], level)
+
+    rate = _discount_rate()
+    lines = session.execute(
+        select(
+            OutcomeReport.initiative_id,
+            OutcomeReport.period_end,
+            Metric.code,
+            Metric.value_kind,
+            OutcomeReportValue.quantity,
+            MetricProxy.value,
+            OutcomeReportValue.deadweight,
+            OutcomeReportValue.displacement,
+            OutcomeReportValue.attribution,
+            OutcomeReportValue.drop_off,
+            OutcomeReportValue.duration_years,
+        )
+        .select_from(OutcomeReportValue)
+        .join(OutcomeReport, OutcomeReportValue.report_id == OutcomeReport.id)
+        .join(Metric, OutcomeReportValue.metric_id == Metric.id)
+        .outerjoin(MetricProxy, OutcomeReportValue.proxy_id == MetricProxy.id)
+        .where(OutcomeReport.initiative_id.in_(ids), accepted)
+    )
+    for (
+        initiative_id,
+        period_end,
+        code,
+        kind,
+        quantity,
+        proxy,
+        deadweight,
+        displacement,
+        attribution,
+        drop_off,
+        duration,
+    ) in lines:
+        # Same construction as impact.services.valued_lines: a line without a proxy counts as 0.
+        outcome = sroi.Outcome(
+            key=code,
+            value_kind=str(kind.value if hasattr(kind, "value") else kind),
+            quantity=Decimal(quantity),
+            proxy=Decimal(proxy) if proxy is not None else ZERO,
+            deadweight=Decimal(deadweight or 0),
+            displacement=Decimal(displacement or 0),
+            attribution=Decimal(attribution or 0),
+            drop_off=Decimal(drop_off or 0),
+            duration_years=duration or 1,
+        )
+        entry = months[initiative_id][month_start(period_end)]
+        entry[f"value_{outcome.value_kind}"] += sroi.value_of_outcome(outcome, rate)
+    return months
+
+
+def refresh_figures(initiative_ids: Iterable[int], session: Session | None = None) -> set[int]:
+    """Rebuild the monthly rows of these initiatives in the current transaction (idempotent).
+
+    Returns the ids whose rows were rebuilt. Unknown ids simply end up without rows.
+    """
+    session = session or db.session
+    ids = sorted({int(i) for i in initiative_ids if i is not None})
+    for chunk in _chunks(ids):
+        gathered = _gather(session, chunk)
+        session.execute(delete(InitiativeMonth).where(InitiativeMonth.initiative_id.in_(chunk)))
+        rows = []
+        for initiative_id, by_month in gathered.items():
+            level: int | None = None
+            for month in sorted(by_month):
+                entry = by_month[month]
+                if entry["level"] is not None:
+                    level = entry["level"] if level is None else max(level, entry["level"])
+                rows.append(
+                    {
+                        "initiative_id": initiative_id,
+                        "month": month,
+                        "platform_cents": entry["platform_cents"],
+                        "declared_cents": entry["declared_cents"],
+                        **{
+                            f"value_{kind}": entry[f"value_{kind}"].quantize(PLACES)
+                            for kind in VALUE_KINDS
+                        },
+                        "evidence_level": level,
+                    }
+                )
+        if rows:
+            session.execute(InitiativeMonth.__table__.insert(), rows)
+    return set(ids)
+
+
+def refresh_initiative_figures(initiative_id: int) -> None:
+    """Rebuild one initiative's monthly rows (and its quote and theme index) in this transaction."""
+    _refresh_everything_for(db.session, {initiative_id})
+
+
+def all_initiative_ids(session: Session | None = None) -> list[int]:
+    from marketplace.initiatives.models import Initiative
+
+    session = session or db.session
+    return list(session.scalars(select(Initiative.id).order_by(Initiative.id)))
+
+
+def month_axis(first: date, last: date) -> list[date]:
+    return month_range(first, last)
+
+
+# --- keeping them current -------------------------------------------------------------------------
+
+# Attributes whose change alters an initiative's figures or its place on the exchange.
+_WATCHED = {
+    "Contribution": {
+        "amount_cents",
+        "refunded_cents",
+        "charged_back_cents",
+        "paid_at",
+        "status",
+        "initiative_id",
+    },
+    "InitiativeInput": None,  # any change
+    "OutcomeReport": {"status", "evidence_level", "period_end", "initiative_id"},
+    "OutcomeReportValue": {"proxy_id", "quantity", "valued_at"},
+    "Initiative": {"status", "theme", "municipality", "province", "name", "slug"},
+}
+
+
+def _initiative_id_of(session: Session, obj) -> int | None:
+    name = type(obj).__name__
+    if name == "Initiative":
+        return obj.id
+    if name == "OutcomeReportValue":
+        report = obj.__dict__.get("report")
+        if report is not None:
+            return report.initiative_id
+        from marketplace.impact.models import OutcomeReport
+
+        report = session.get(OutcomeReport, obj.report_id) if obj.report_id else None
+        return report.initiative_id if report is not None else None
+    return getattr(obj, "initiative_id", None)
+
+
+def _changed(obj, attributes) -> bool:
+    if attributes is None:
+        return True
+    state = inspect(obj)
+    return any(
+        state.attrs[name].history.has_changes() for name in attributes if name in state.attrs
+    )
+
+
+def mark_changed(session: Session, initiative_id: int) -> None:
+    """Queue an initiative for a refresh at the session's next commit."""
+    session.info.setdefault(DIRTY_KEY, set()).add(initiative_id)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    if session.info.get(REFRESHING_KEY):
+        return
+    dirty: set[int] = session.info.setdefault(DIRTY_KEY, set())
+    for obj in session.new:
+        if type(obj).__name__ in _WATCHED:
+            initiative_id = _initiative_id_of(session, obj)
+            if initiative_id is not None:
+                dirty.add(initiative_id)
+    for obj in session.dirty:
+        attributes = _WATCHED.get(type(obj).__name__, False)
+        if attributes is False or not _changed(obj, attributes):
+            continue
+        if type(obj).__name__ in ("Contribution", "OutcomeReport", "InitiativeInput"):
+            # a moved row changes the old initiative as well
+            history = inspect(obj).attrs["initiative_id"].history
+            dirty.update(i for i in (history.deleted or ()) if i is not None)
+        initiative_id = _initiative_id_of(session, obj)
+        if initiative_id is not None:
+            dirty.add(initiative_id)
+    for obj in session.deleted:
+        if type(obj).__name__ in _WATCHED:
+            initiative_id = _initiative_id_of(session, obj)
+            if initiative_id is not None:
+                dirty.add(initiative_id)
+
+
+def _before_commit(session: Session) -> None:
+    if session.info.get(REFRESHING_KEY):
+        return
+    session.flush()  # after_flush collects what this commit changes
+    dirty = session.info.pop(DIRTY_KEY, None)
+    if not dirty:
+        return
+    session.info[REFRESHING_KEY] = True
+    try:
+        _refresh_everything_for(session, dirty)
+        session.flush()
+    finally:
+        session.info.pop(REFRESHING_KEY, None)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(DIRTY_KEY, None)
+
+
+def _refresh_everything_for(session: Session, ids: set[int]) -> None:
+    from marketplace.exchange.services import refresh_quotes
+
+    for initiative_id in sorted(ids):  # a fixed order, so concurrent commits cannot deadlock
+        advisory_xact_lock("initiative-figures", initiative_id, session)
+    refresh_figures(ids, session)
+    refresh_quotes(ids, session)
+
+
+def _soft_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction was rolled back
+        _after_rollback(session)
+
+
+def register_session_events() -> None:
+    """Listen on every Session (Flask-SQLAlchemy's and the test suite's alike); idempotent."""
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("before_commit", _before_commit),
+        ("after_soft_rollback", _soft_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+register_session_events()
+
+
+def figures_changed(initiative_id: int) -> None:
+    """Hook for `impact.services.initiative_figures_changed`: queue a refresh at the next commit.
+
+    The session events already refresh at the commit that changed the sources; this only makes
+    sure a change the events cannot see (a hook call after raw SQL) is picked up. Cheap: no query.
+    """
+    mark_changed(db.session(), initiative_id)

@@ -1,0 +1,249 @@
+"""Public pages of the social stock exchange: board, indices, savings, municipalities, map."""
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
+
+from marketplace.exchange import opendata, services
+from marketplace.exchange.models import ALL
+from marketplace.initiatives.models import THEME_LABELS, Theme
+
+bp = Blueprint("exchange", __name__, url_prefix="/exchange")
+
+CSV_CACHE_SECONDS = 300
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.strftime("%Y-%m")
+    raise TypeError(type(value).__name__)
+
+
+def chart_json(payload) -> str:
+    """A JSON data block for the chart script (rendered in <script type="application/json">)."""
+    return json.dumps(payload, default=_jsonable)
+
+
+def series_label(name: str) -> str:
+    return _("All themes") if name == ALL else str(THEME_LABELS[Theme(name)])
+
+
+def _theme_arg() -> str | None:
+    theme = request.args.get("theme") or None
+    return theme if theme in {t.value for t in Theme} else None
+
+
+@bp.route("/")
+def home():
+    """The board: quoted initiatives, sortable and filterable, with the index summary."""
+    page = request.args.get("page", 1, type=int) or 1
+    current = services.board(
+        theme=_theme_arg(),
+        province=request.args.get("province") or None,
+        municipality=request.args.get("municipality") or None,
+        sort=request.args.get("sort", "return"),
+        direction=request.args.get("dir", "desc"),
+        page=page,
+        per_page=services.PAGE_SIZE,
+    )
+    national, _by_municipality = services.savings()
+    return render_template(
+        "exchange/home.html",
+        board=current,
+        summary=services.latest_index_values(),
+        national=national,
+        choices=services.filter_choices(),
+        themes=list(Theme),
+        series_label=series_label,
+        args=request.args,
+    )
+
+
+@bp.route("/indices")
+@bp.route("/indices/<name>")
+def indices(name: str | None = None):
+    """Line charts of the indices (all, or one theme), with a table fallback."""
+    if name is not None and name != ALL and name not in {t.value for t in Theme}:
+        from marketplace.errors import NotFound
+
+        raise NotFound()
+    points = services.index_points(name)
+    data = {
+        "series": [
+            {
+                "key": key,
+                "label": series_label(key),
+                "points": [{"month": p.month, "value": p.value} for p in values],
+            }
+            for key, values in points.items()
+        ],
+        "y_label": _("Index (base 100)"),
+    }
+    return render_template(
+        "exchange/indices.html",
+        name=name,
+        points=points,
+        chart_data=chart_json(data),
+        series_label=series_label,
+        summary=services.latest_index_values(),
+    )
+
+
+@bp.route("/indices.json")
+def indices_json():
+    """The index series for charts (same numbers as the open data API)."""
+    document = opendata.indices_document()
+    return Response(chart_json(document), mimetype="application/json")
+
+
+@bp.route("/method")
+def method():
+    """How quotes, indices, comparables and savings are defined."""
+    return render_template("exchange/method.html", licence=opendata.LICENCE)
+
+
+@bp.route("/savings")
+def savings():
+    """What society saves: national counter and per-municipality totals."""
+    national, by_municipality = services.savings()
+    return render_template(
+        "exchange/savings.html",
+        national=national,
+        by_municipality=by_municipality,
+        slugify=services.slugify,
+    )
+
+
+@bp.route("/municipalities/<slug>")
+def municipality(slug: str):
+    """A municipality's initiatives and what they save."""
+    page = services.municipality_page(slug)
+    return render_template("exchange/municipality.html", page=page, themes=THEME_LABELS)
+
+
+@bp.route("/map")
+def map_page():
+    """Discover nearby: a map of initiatives and a search by postcode or place with distance."""
+    query = (request.args.get("q") or "").strip()
+    radius = request.args.get("radius", 25, type=int) or 25
+    radius = min(max(radius, 1), 200)
+    place = services.locate(query) if query else None
+    results = services.nearby(place, radius) if place else []
+    return render_template(
+        "exchange/map.html",
+        query=query,
+        radius=radius,
+        place=place,
+        results=results,
+        searched=bool(query),
+        tile_url=current_app.config["MAP_TILE_URL"],
+        tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
+        themes=THEME_LABELS,
+    )
+
+
+@bp.route("/map.json")
+def map_json():
+    """Markers for the map: published initiatives with coordinates."""
+    return Response(chart_json({"markers": services.map_markers()}), mimetype="application/json")
+
+
+def _csv_response(body: str, filename: str) -> Response:
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    response.headers["Cache-Control"] = f"public, max-age={CSV_CACHE_SECONDS}"
+    return response
+
+
+@bp.route("/quotes.csv")
+def quotes_csv():
+    """All quotes as CSV (CC BY 4.0)."""
+    return _csv_response(opendata.quotes_csv(), "impactbeurs-quotes.csv")
+
+
+@bp.route("/indices.csv")
+def indices_csv():
+    """All index points as CSV (CC BY 4.0)."""
+    return _csv_response(opendata.indices_csv(), "impactbeurs-indices.csv")
+
+
+@bp.route("/savings.csv")
+def savings_csv():
+    """Savings per municipality as CSV (CC BY 4.0)."""
+    return _csv_response(opendata.savings_csv(), "impactbeurs-savings.csv")
+
+
+@bp.app_template_filter("ratio")
+def ratio_filter(value) -> str:
+    """A social return as "3,25" (euros of social value per euro of input)."""
+    from flask_babel import format_decimal
+
+    if value is None:
+        return "–"
+    return format_decimal(Decimal(value), format="#,##0.00")
+
+
+@bp.app_template_filter("change")
+def change_filter(value) -> str:
+    """A fractional change as a signed percentage ("+12,5%")."""
+    from flask_babel import format_decimal
+
+    if value is None:
+        return "–"
+    number = Decimal(value) * 100
+    sign = "+" if number > 0 else ""
+    return f"{sign}{format_decimal(number, format='#,##0.0')}%"
+
+
+@bp.app_template_filter("index_value")
+def index_value_filter(value) -> str:
+    from flask_babel import format_decimal
+
+    if value is None:
+        return "–"
+    return format_decimal(Decimal(value), format="#,##0.0")
+
+
+@bp.context_processor
+def exchange_context() -> dict:
+    return {
+        "theme_labels": {theme.value: theme.label for theme in Theme},
+        "series_label": series_label,
+    }
+
+
+def initiative_section(initiative) -> dict | None:
+    """The benchmark block of an initiative's page (None when it is not quoted)."""
+    bench = services.benchmark(initiative.id)
+    if bench is None:
+        return None
+    data = {
+        "series": [
+            {
+                "key": "initiative",
+                "label": initiative.name,
+                "points": bench.own_line,
+                "axis": "y",
+            },
+            {
+                "key": bench.quote.theme,
+                "label": _("Index %(theme)s", theme=series_label(bench.quote.theme)),
+                "points": bench.theme_line,
+                "axis": "y1",
+            },
+        ],
+        "y_label": _("Social return (euros per euro)"),
+        "y1_label": _("Index (base 100)"),
+    }
+    return {
+        "quote": bench.quote,
+        "comparables": bench.comparables,
+        "percentile": bench.percentile,
+        "own_line": bench.own_line,
+        "chart_data": chart_json(data),
+    }

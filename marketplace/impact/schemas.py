@@ -1,0 +1,320 @@
+"""Marshmallow schemas of the impact API: quantities, proxies, filters and money as strings."""
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from marketplace.api.schemas import CentsAsDecimalString, NumberOrString
+from marketplace.impact import sroi
+from marketplace.impact.models import InputKind, ReportPeriod, ValueKind
+from marketplace.initiatives.models import Theme
+
+PAYBACK_PLACES = Decimal("0.01")
+
+
+def plain(value) -> str | None:
+    """A Decimal without trailing zeros or exponent: Decimal("30.870000") -> "30.87"."""
+    if value is None:
+        return None
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
+def euros_per_unit(value) -> str | None:
+    """A proxy in euros: at least cents, more decimals only where they matter ("0.0486")."""
+    if value is None:
+        return None
+    number = Decimal(value).normalize()
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        number = number.quantize(Decimal("0.01"))
+    return format(number, "f")
+
+
+class ProxyDecimal(fields.Field):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return euros_per_unit(value)
+
+
+class PlainDecimal(fields.Field):
+    """A Decimal column as a plain decimal string ("0.25", "120"), never a float."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return plain(value)
+
+
+def _proxy(metric):
+    return metric.current_proxy
+
+
+class ProxyVersionSchema(Schema):
+    id = fields.Integer()
+    value = ProxyDecimal()
+    price_year = fields.Integer(allow_none=True)
+    basis = fields.String()
+    source_title = fields.String()
+    source_url = fields.String()
+    valid_from = fields.Date()
+    created_at = fields.DateTime()
+
+
+class MetricSchema(Schema):
+    code = fields.String()
+    theme = fields.Function(lambda m: m.theme.value)
+    name = fields.String()
+    name_nl = fields.String()
+    name_en = fields.String()
+    unit = fields.String()
+    iris_id = fields.Function(lambda m: m.iris_id or None)
+    value_kind = fields.Function(lambda m: m.value_kind.value)
+    proxy_value = fields.Function(
+        lambda m: (
+            None if not _proxy(m) or _proxy(m).value is None else euros_per_unit(_proxy(m).value)
+        )
+    )
+    price_year = fields.Function(lambda m: _proxy(m).price_year if _proxy(m) else None)
+    source = fields.Function(lambda m: _proxy(m).source_title if _proxy(m) else "")
+    source_url = fields.Function(lambda m: _proxy(m).source_url if _proxy(m) else "")
+    proxy_basis = fields.Function(lambda m: _proxy(m).basis if _proxy(m) else "")
+    proxy_valid_from = fields.Function(
+        lambda m: _proxy(m).valid_from.isoformat() if _proxy(m) else None
+    )
+    proxy_version_id = fields.Function(lambda m: _proxy(m).id if _proxy(m) else None)
+    default_deadweight = PlainDecimal()
+    default_displacement = PlainDecimal()
+    default_attribution = PlainDecimal()
+    default_drop_off = PlainDecimal()
+    default_duration_years = fields.Integer()
+    active = fields.Boolean()
+
+
+class MetricDetailSchema(MetricSchema):
+    proxies = fields.List(fields.Nested(ProxyVersionSchema))
+
+
+class MetricQuerySchema(Schema):
+    theme = fields.String(validate=validate.OneOf([t.value for t in Theme]))
+    include_inactive = fields.Boolean(load_default=False)
+
+
+class MetricInputSchema(Schema):
+    """Types only; the service validates the rules. Proxy fields create a new proxy version."""
+
+    code = fields.String()
+    theme = fields.String(validate=validate.OneOf([t.value for t in Theme]))
+    name_nl = fields.String()
+    name_en = fields.String()
+    unit = fields.String()
+    iris_id = fields.String(allow_none=True)
+    value_kind = fields.String(validate=validate.OneOf([k.value for k in ValueKind]))
+    default_deadweight = NumberOrString()
+    default_displacement = NumberOrString()
+    default_attribution = NumberOrString()
+    default_drop_off = NumberOrString()
+    default_duration_years = NumberOrString()
+    active = fields.Boolean()
+    proxy_value = NumberOrString(allow_none=True)
+    price_year = NumberOrString(allow_none=True)
+    basis = fields.String()
+    source_title = fields.String()
+    source_url = fields.String()
+    valid_from = fields.String()
+
+
+class MetricPatchSchema(MetricInputSchema):
+    code = fields.String(dump_only=True)
+
+
+class OutcomeSchema(Schema):
+    id = fields.Integer()
+    metric = fields.Function(lambda o: o.metric.code)
+    metric_name = fields.Function(lambda o: o.metric.name)
+    unit = fields.Function(lambda o: o.metric.unit)
+    value_kind = fields.Function(lambda o: o.metric.value_kind.value)
+    deadweight = PlainDecimal()
+    displacement = PlainDecimal()
+    attribution = PlainDecimal()
+    drop_off = PlainDecimal()
+    duration_years = fields.Integer()
+    justification = fields.String()
+
+
+class OutcomeInputSchema(Schema):
+    metric = fields.String(required=True)
+    deadweight = NumberOrString()
+    displacement = NumberOrString()
+    attribution = NumberOrString()
+    drop_off = NumberOrString()
+    duration_years = NumberOrString()
+    justification = fields.String()
+
+
+class InputSchema(Schema):
+    id = fields.Integer()
+    source = fields.String()
+    amount = CentsAsDecimalString(attribute="amount_cents")
+    currency = fields.String()
+    received_on = fields.Date()
+    kind = fields.Function(lambda i: i.kind.value)
+    note = fields.String()
+
+
+class InputInputSchema(Schema):
+    source = fields.String(required=True)
+    amount = NumberOrString(required=True)
+    received_on = fields.String(required=True)
+    kind = fields.String(validate=validate.OneOf([k.value for k in InputKind]))
+    note = fields.String()
+
+
+class ReportValueInputSchema(Schema):
+    metric = fields.String(required=True)
+    quantity = NumberOrString(required=True)
+
+
+class ReportInputSchema(Schema):
+    period = fields.String(validate=validate.OneOf([p.value for p in ReportPeriod]))
+    period_start = fields.String(required=True)
+    period_end = fields.String(required=True)
+    values = fields.List(fields.Nested(ReportValueInputSchema), required=True)
+    evidence_url = fields.String()
+    note = fields.String()
+    submit = fields.Boolean(load_default=False)
+
+
+class ReportPatchSchema(ReportInputSchema):
+    period_start = fields.String()
+    period_end = fields.String()
+    values = fields.List(fields.Nested(ReportValueInputSchema))
+
+
+class ReviewInputSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
+    reason = fields.String(load_default="")
+    evidence_level = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=5))
+
+
+class ReportValueSchema(Schema):
+    metric = fields.Function(lambda v: v.metric.code)
+    quantity = PlainDecimal()
+    proxy_id = fields.Integer(allow_none=True)
+    proxy_value = fields.Function(
+        lambda v: (
+            None if v.proxy is None or v.proxy.value is None else euros_per_unit(v.proxy.value)
+        )
+    )
+    deadweight = PlainDecimal()
+    displacement = PlainDecimal()
+    attribution = PlainDecimal()
+    drop_off = PlainDecimal()
+    duration_years = fields.Integer(allow_none=True)
+
+
+class ReportEventSchema(Schema):
+    action = fields.String()
+    user_id = fields.Integer(allow_none=True)
+    changes = fields.Raw()
+    created_at = fields.DateTime()
+
+
+class ReportSchema(Schema):
+    id = fields.Integer()
+    initiative_id = fields.Integer()
+    period = fields.Function(lambda r: r.period.value)
+    period_start = fields.Date()
+    period_end = fields.Date()
+    status = fields.Function(lambda r: r.status.value)
+    values = fields.List(fields.Nested(ReportValueSchema))
+    evidence_url = fields.Function(lambda r: r.evidence_url or None)
+    evidence_file = fields.Function(
+        lambda r: f"/reports/{r.id}/evidence" if r.evidence_filename else None
+    )
+    note = fields.String()
+    evidence_level = fields.Integer(allow_none=True)
+    rejection_reason = fields.Function(lambda r: r.rejection_reason or None)
+    created_at = fields.DateTime()
+    submitted_at = fields.DateTime()
+    reviewed_at = fields.DateTime()
+    events = fields.List(fields.Nested(ReportEventSchema))
+
+
+class PublicReportSchema(Schema):
+    """What everyone may see of an accepted report."""
+
+    id = fields.Integer()
+    initiative_id = fields.Integer()
+    period = fields.Function(lambda r: r.period.value)
+    period_start = fields.Date()
+    period_end = fields.Date()
+    status = fields.Function(lambda r: r.status.value)
+    values = fields.List(fields.Nested(ReportValueSchema))
+    evidence_level = fields.Integer(allow_none=True)
+    reviewed_at = fields.DateTime()
+
+
+def _money(value: Decimal) -> str:
+    return str(sroi.round_money(value))
+
+
+def _ratio(value: Decimal | None) -> str | None:
+    return None if value is None else str(sroi.round_ratio(value))
+
+
+def social_return_json(figures) -> dict:
+    """The social-return document: every number a decimal string, null where undefined."""
+    result = figures.result
+    payback = result.payback_months
+    return {
+        "inputs": _money(figures.inputs),
+        "inputs_platform": _money(figures.inputs_platform),
+        "inputs_declared": _money(figures.inputs_declared),
+        "present_value": _money(result.present_value),
+        "net_present_value": _money(result.net_present_value),
+        "sroi_ratio": _ratio(result.sroi_ratio),
+        "payback_months": None if payback is None else str(payback.quantize(PAYBACK_PLACES)),
+        "discount_rate": str(result.discount_rate),
+        "by_metric": [
+            {
+                "metric": m["metric"],
+                "name": m["name"],
+                "unit": m["unit"],
+                "value_kind": m["value_kind"],
+                "quantity": plain(m["quantity"]),
+                "present_value": _money(m["present_value"]),
+                "valued": m["valued"],
+                "proxy_versions": m["proxy_versions"],
+            }
+            for m in figures.by_metric
+        ],
+        "by_value_kind": {
+            kind: _money(result.by_value_kind.get(kind, Decimal(0))) for kind in sroi.VALUE_KINDS
+        },
+        "sensitivity": [
+            {
+                "parameter": case.parameter,
+                "change": case.change,
+                "sroi_ratio": _ratio(case.sroi_ratio),
+                "present_value": _money(case.present_value),
+            }
+            for case in figures.sensitivity
+        ],
+        "unvalued_metrics": figures.unvalued_metrics,
+        "evidence_levels": [
+            {
+                "report_id": level["report_id"],
+                "period_start": level["period_start"].isoformat(),
+                "period_end": level["period_end"].isoformat(),
+                "evidence_level": level["evidence_level"],
+            }
+            for level in figures.evidence_levels
+        ],
+        "series": [
+            {
+                "month": point["month"].strftime("%Y-%m"),
+                "inputs": _money(point["inputs"]),
+                "social_value": _money(point["social_value"]),
+                "sroi_ratio": _ratio(point["sroi_ratio"]),
+            }
+            for point in figures.series
+        ],
+    }

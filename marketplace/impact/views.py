@@ -1,0 +1,550 @@
+"""Impact pages: methodology, the metric catalog admin, outcomes/inputs, reports, review queue."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts.auth import admin_required, verifier_required
+from marketplace.accounts.forms import EmptyForm
+from marketplace.accounts.views import show_errors
+from marketplace.errors import InvalidInput
+from marketplace.impact import catalog, reports_csv, services
+from marketplace.impact.evidence import evidence_path
+from marketplace.impact.forms import (
+    FRACTION_HELP,
+    CsvImportForm,
+    InputForm,
+    MetricForm,
+    OutcomeForm,
+    ProxyForm,
+    ReportForm,
+    ReviewForm,
+)
+from marketplace.impact.models import EVIDENCE_LEVELS, VALUE_KIND_LABELS, ReportPeriod
+from marketplace.impact.parsing import ParseError, parse_date
+from marketplace.impact.sroi import DEFAULT_DISCOUNT_RATE
+from marketplace.initiatives.models import THEME_LABELS
+from marketplace.initiatives.services import get_initiative_by_slug
+
+bp = Blueprint("impact", __name__)
+
+
+@bp.app_template_filter("impact_number")
+def impact_number(value, places: int = 2) -> str:
+    """A Decimal in the reader's locale with a fixed number of decimals: 2.934 -> "2,93" (nl)."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(rounded, format=pattern)
+
+
+@bp.app_template_filter("impact_percent")
+def impact_percent(value) -> str:
+    """A fraction as a percentage: "0.0225" -> "2,25%" (nl)."""
+    return format_percent(Decimal(str(value)), format="#,##0.##%")
+
+
+@bp.app_template_global("value_kind_labels")
+def value_kind_labels() -> dict:
+    return VALUE_KIND_LABELS
+
+
+@bp.app_template_global("evidence_level_label")
+def evidence_level_label(level) -> str:
+    return str(EVIDENCE_LEVELS.get(level, ""))
+
+
+# --- public ---------------------------------------------------------------------------------------
+
+
+@bp.route("/methodology")
+def methodology():
+    """How social value is computed, and every proxy with its source."""
+    metrics = catalog.list_metrics()
+    by_theme: dict = {}
+    for metric in metrics:
+        by_theme.setdefault(metric.theme, []).append(metric)
+    return render_template(
+        "impact/methodology.html",
+        by_theme=by_theme,
+        themes=THEME_LABELS,
+        value_kinds=VALUE_KIND_LABELS,
+        evidence_levels=EVIDENCE_LEVELS,
+        discount_rate=services.discount_rate(),
+        default_rate=DEFAULT_DISCOUNT_RATE,
+        unvalued=[m for m in metrics if not (m.current_proxy and m.current_proxy.has_value)],
+    )
+
+
+# --- owners: declared outcomes and inputs ---------------------------------------------------------
+
+
+def _editable_initiative(slug: str):
+    initiative = get_initiative_by_slug(slug, current_user)
+    services.require_editor(initiative, current_user)
+    return initiative
+
+
+def _outcome_form() -> OutcomeForm:
+    form = OutcomeForm(prefix="outcome")
+    form.metric.choices = [
+        (m.code, f"{m.theme.label} · {m.name} ({m.unit})") for m in catalog.list_metrics()
+    ]
+    return form
+
+
+@bp.route("/initiatives/<slug>/impact")
+@login_required
+def manage(slug: str):
+    """The owners' impact page: declared outcomes, inputs and reports."""
+    initiative = _editable_initiative(slug)
+    return _render_manage(initiative, _outcome_form(), InputForm(prefix="input"))
+
+
+def _render_manage(initiative, outcome_form, input_form, status: int = 200):
+    return render_template(
+        "impact/manage.html",
+        initiative=initiative,
+        outcomes=services.declared_outcomes(initiative),
+        inputs=services.declared_inputs(initiative),
+        reports=services.reports_for_initiative(initiative, current_user),
+        outcome_form=outcome_form,
+        input_form=input_form,
+        button_form=EmptyForm(),
+        fraction_help=FRACTION_HELP,
+        is_owner=initiative.is_owned_by(current_user),
+    ), status
+
+
+@bp.route("/initiatives/<slug>/impact/outcomes", methods=["POST"])
+@login_required
+def declare_outcome(slug: str):
+    initiative = _editable_initiative(slug)
+    form = _outcome_form()
+    if form.validate_on_submit():
+        try:
+            services.declare_outcome(initiative, current_user, form.service_data())
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            flash(_("The outcome is saved."), "success")
+            return redirect(url_for("impact.manage", slug=slug))
+    return _render_manage(initiative, form, InputForm(prefix="input"), 422)
+
+
+@bp.route("/initiatives/<slug>/impact/outcomes/<code>/remove", methods=["POST"])
+@login_required
+def remove_outcome(slug: str, code: str):
+    initiative = _editable_initiative(slug)
+    if EmptyForm().validate_on_submit():
+        services.remove_outcome(initiative, current_user, code)
+        flash(_("The outcome is removed."), "success")
+    return redirect(url_for("impact.manage", slug=slug))
+
+
+@bp.route("/initiatives/<slug>/impact/inputs", methods=["POST"])
+@login_required
+def add_input(slug: str):
+    initiative = _editable_initiative(slug)
+    form = InputForm(prefix="input")
+    if form.validate_on_submit():
+        try:
+            services.add_input(initiative, current_user, form.service_data())
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            flash(_("The input is saved."), "success")
+            return redirect(url_for("impact.manage", slug=slug))
+    return _render_manage(initiative, _outcome_form(), form, 422)
+
+
+@bp.route("/initiatives/<slug>/impact/inputs/<int:input_id>/remove", methods=["POST"])
+@login_required
+def remove_input(slug: str, input_id: int):
+    initiative = _editable_initiative(slug)
+    if EmptyForm().validate_on_submit():
+        services.remove_input(initiative, current_user, input_id)
+        flash(_("The input is removed."), "success")
+    return redirect(url_for("impact.manage", slug=slug))
+
+
+# --- owners: reports ------------------------------------------------------------------------------
+
+
+def _report_data(form: ReportForm, outcomes, submit: bool) -> dict:
+    """Service input from the web form: period end computed from the kind and first day."""
+    data = {
+        "period": form.period.data,
+        "period_start": form.period_start.data,
+        "evidence_url": form.evidence_url.data or "",
+        "note": form.note.data or "",
+        "submit": submit,
+        "values": [],
+    }
+    try:
+        start = parse_date(form.period_start.data)
+        data["period_end"] = services.period_end_for(ReportPeriod(form.period.data), start)
+        data["period_end"] = data["period_end"].isoformat()
+    except (ParseError, ValueError):
+        data["period_end"] = ""
+    for outcome in outcomes:
+        raw = (request.form.get(f"quantity-{outcome.metric.code}") or "").strip()
+        if raw:
+            data["values"].append({"metric": outcome.metric.code, "quantity": raw})
+    return data
+
+
+def _evidence_upload(form: ReportForm):
+    upload = form.evidence.data
+    if upload and getattr(upload, "filename", ""):
+        return upload.stream, upload.filename
+    return None, None
+
+
+@bp.route("/initiatives/<slug>/reports/new", methods=["GET", "POST"])
+@login_required
+def new_report(slug: str):
+    """Report quantities for a period, with evidence."""
+    initiative = get_initiative_by_slug(slug, current_user)
+    services.require_owner(initiative, current_user)
+    outcomes = services.declared_outcomes(initiative)
+    form = ReportForm()
+    errors: dict = {}
+    if form.validate_on_submit():
+        stream, name = _evidence_upload(form)
+        submit = request.form.get("action") == "submit"
+        try:
+            report = services.create_outcome_report(
+                initiative, current_user, _report_data(form, outcomes, submit), stream, name
+            )
+        except InvalidInput as error:
+            errors = error.errors
+            show_errors(form, error)
+        else:
+            flash(
+                _("The report is submitted for review.") if submit else _("The draft is saved."),
+                "success",
+            )
+            return redirect(url_for("impact.report", report_id=report.id))
+    status = 422 if (form.errors or errors) else 200
+    return render_template(
+        "impact/report_form.html",
+        initiative=initiative,
+        outcomes=outcomes,
+        form=form,
+        report=None,
+        errors=errors,
+        quantities=request.form,
+    ), status
+
+
+@bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_report(report_id: int):
+    report = services.get_report(report_id, current_user)
+    initiative = report.initiative
+    services.require_owner(initiative, current_user)
+    if not report.is_editable:
+        flash(_("Only a draft or rejected report can be changed."), "error")
+        return redirect(url_for("impact.report", report_id=report.id))
+    outcomes = services.declared_outcomes(initiative)
+    form = ReportForm(
+        data={
+            "period": report.period.value,
+            "period_start": report.period_start.isoformat(),
+            "evidence_url": report.evidence_url,
+            "note": report.note,
+        }
+        if request.method == "GET"
+        else None
+    )
+    errors: dict = {}
+    if form.validate_on_submit():
+        stream, name = _evidence_upload(form)
+        submit = request.form.get("action") == "submit"
+        try:
+            services.update_outcome_report(
+                report, current_user, _report_data(form, outcomes, submit), stream, name
+            )
+        except InvalidInput as error:
+            errors = error.errors
+            show_errors(form, error)
+        else:
+            flash(
+                _("The report is submitted for review.") if submit else _("The draft is saved."),
+                "success",
+            )
+            return redirect(url_for("impact.report", report_id=report.id))
+    quantities = (
+        {f"quantity-{v.metric.code}": _plain(v.quantity) for v in report.values}
+        if request.method == "GET"
+        else request.form
+    )
+    status = 422 if (form.errors or errors) else 200
+    return render_template(
+        "impact/report_form.html",
+        initiative=initiative,
+        outcomes=outcomes,
+        form=form,
+        report=report,
+        errors=errors,
+        quantities=quantities,
+    ), status
+
+
+def _plain(value) -> str:
+    from marketplace.impact.schemas import plain
+
+    return plain(value) or ""
+
+
+@bp.route("/initiatives/<slug>/reports/import", methods=["GET", "POST"])
+@login_required
+def import_reports(slug: str):
+    """Upload a CSV of reports; any bad row and nothing is saved."""
+    initiative = get_initiative_by_slug(slug, current_user)
+    services.require_owner(initiative, current_user)
+    form = CsvImportForm()
+    row_errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            reports = reports_csv.import_reports_csv(
+                initiative, current_user, form.file.data.stream, bool(form.submit_reports.data)
+            )
+        except InvalidInput as error:
+            row_errors = list(error.errors.get("rows", []))
+            if not row_errors:
+                form.file.errors = [*form.file.errors, error.message]
+            else:
+                flash(error.message, "error")
+        else:
+            flash(_("%(n)d reports imported.", n=len(reports)), "success")
+            return redirect(url_for("impact.manage", slug=slug))
+    status = 422 if (form.errors or row_errors) else 200
+    return render_template(
+        "impact/report_import.html",
+        initiative=initiative,
+        form=form,
+        row_errors=row_errors,
+        columns=reports_csv.COLUMNS,
+    ), status
+
+
+@bp.route("/initiatives/<slug>/reports/template.csv")
+@login_required
+def report_template(slug: str):
+    initiative = get_initiative_by_slug(slug, current_user)
+    services.require_owner(initiative, current_user)
+    return Response(
+        reports_csv.template_csv(initiative),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="outcome-reports-{initiative.slug}.csv"'
+        },
+    )
+
+
+@bp.route("/reports/<int:report_id>")
+@login_required
+def report(report_id: int):
+    """One report with its values, evidence, audit trail and (for verifiers) the review form."""
+    report = services.get_report(report_id, current_user)
+    return render_template(
+        "impact/report.html",
+        report=report,
+        initiative=report.initiative,
+        review_form=ReviewForm(),
+        button_form=EmptyForm(),
+        can_review=services.can_review(report, current_user),
+        is_owner=report.initiative.is_owned_by(current_user),
+        evidence_levels=EVIDENCE_LEVELS,
+    )
+
+
+@bp.route("/reports/<int:report_id>/submit", methods=["POST"])
+@login_required
+def submit_report(report_id: int):
+    report = services.get_report(report_id, current_user)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.submit_outcome_report(report, current_user)
+        except InvalidInput as error:
+            flash(" ".join([error.message, *sum(error.errors.values(), [])]), "error")
+        else:
+            flash(_("The report is submitted for review."), "success")
+    return redirect(url_for("impact.report", report_id=report_id))
+
+
+@bp.route("/reports/<int:report_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_report(report_id: int):
+    report = services.get_report(report_id, current_user)
+    if EmptyForm().validate_on_submit():
+        services.withdraw_outcome_report(report, current_user)
+        flash(_("The report is back in draft."), "success")
+    return redirect(url_for("impact.report", report_id=report_id))
+
+
+@bp.route("/reports/<int:report_id>/review", methods=["POST"])
+@login_required
+def review_report(report_id: int):
+    report = services.get_report(report_id, current_user)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.review_outcome_report(
+                report.id,
+                current_user,
+                form.decision.data,
+                form.reason.data or "",
+                form.evidence_level.data or None,
+            )
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            flash(
+                _("The report is accepted.")
+                if form.decision.data == "accepted"
+                else _("The report is rejected; the owners are told why."),
+                "success",
+            )
+            return redirect(url_for("impact.queue"))
+    return render_template(
+        "impact/report.html",
+        report=report,
+        initiative=report.initiative,
+        review_form=form,
+        button_form=EmptyForm(),
+        can_review=services.can_review(report, current_user),
+        is_owner=report.initiative.is_owned_by(current_user),
+        evidence_levels=EVIDENCE_LEVELS,
+    ), 422
+
+
+@bp.route("/reports/<int:report_id>/evidence")
+@login_required
+def evidence(report_id: int):
+    """The evidence file: inline when an image, otherwise as a download."""
+    report = services.get_report(report_id, current_user)
+    if not report.evidence_filename:
+        abort(404)
+    path = evidence_path(report.evidence_filename)
+    if not path.exists():
+        abort(404)
+    is_image = (report.evidence_content_type or "").startswith("image/")
+    response = send_file(
+        path,
+        mimetype=report.evidence_content_type,
+        as_attachment=not is_image,
+        download_name=report.evidence_original_name or report.evidence_filename,
+        max_age=0,
+    )
+    if is_image:
+        response.headers["Content-Disposition"] = "inline"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- verifiers ------------------------------------------------------------------------------------
+
+
+@bp.route("/verify")
+@verifier_required
+def queue():
+    """Reports awaiting review, oldest first."""
+    reports = services.review_queue()
+    return render_template(
+        "impact/queue.html",
+        reports=reports,
+        reviewable={r.id for r in reports if services.can_review(r, current_user)},
+    )
+
+
+# --- admins: the catalog --------------------------------------------------------------------------
+
+
+@bp.route("/admin/metrics", methods=["GET", "POST"])
+@admin_required
+def admin_metrics():
+    """The catalog, and a form to add a metric."""
+    form = MetricForm()
+    proxy_form = ProxyForm(prefix="proxy")
+    if form.validate_on_submit():
+        try:
+            metric = catalog.create_metric(
+                {**form.service_data(with_code=True), **_proxy_data(proxy_form)}, current_user
+            )
+        except InvalidInput as error:
+            show_errors(form, error)
+            show_errors(proxy_form, error)
+        else:
+            flash(_("The metric is added."), "success")
+            return redirect(url_for("impact.admin_metric", code=metric.code))
+    status = 422 if form.errors or proxy_form.errors else 200
+    return render_template(
+        "impact/admin_metrics.html",
+        metrics=catalog.list_metrics(include_inactive=True),
+        form=form,
+        proxy_form=proxy_form,
+    ), status
+
+
+def _proxy_data(proxy_form: ProxyForm) -> dict:
+    data = {k: v for k, v in proxy_form.service_data().items() if v not in (None, "")}
+    return data
+
+
+@bp.route("/admin/metrics/<code>", methods=["GET", "POST"])
+@admin_required
+def admin_metric(code: str):
+    """Edit a metric; a new proxy is added as a version, never overwriting the old one."""
+    metric = catalog.get_metric(code)
+    form = MetricForm(obj=metric, prefix="metric")
+    proxy_form = ProxyForm(prefix="proxy")
+    current = metric.current_proxy
+    if request.method == "GET":
+        form.theme.data = metric.theme.value
+        form.value_kind.data = metric.value_kind.value
+        if current is not None:
+            proxy_form.proxy_value.data = "" if current.value is None else _plain(current.value)
+            proxy_form.price_year.data = str(current.price_year or "")
+            proxy_form.basis.data = current.basis
+            proxy_form.source_title.data = current.source_title
+            proxy_form.source_url.data = current.source_url
+    action = request.form.get("action")
+    if action == "metric" and form.validate_on_submit():
+        try:
+            catalog.update_metric(metric, form.service_data(with_code=False), current_user)
+        except InvalidInput as error:
+            show_errors(form, error)
+        else:
+            flash(_("The metric is saved."), "success")
+            return redirect(url_for("impact.admin_metric", code=code))
+    elif action == "proxy" and proxy_form.validate_on_submit():
+        try:
+            catalog.add_proxy_version(metric, proxy_form.service_data(), current_user)
+        except InvalidInput as error:
+            show_errors(proxy_form, error)
+        else:
+            flash(_("A new proxy version is saved."), "success")
+            return redirect(url_for("impact.admin_metric", code=code))
+    status = 422 if form.errors or proxy_form.errors else 200
+    return render_template(
+        "impact/admin_metric.html", metric=metric, form=form, proxy_form=proxy_form
+    ), status

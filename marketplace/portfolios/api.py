@@ -1,0 +1,45 @@
+"""JSON API for portfolios: your own, and your organisations' (members only, else 404)."""
+
+from flask import jsonify
+from flask_smorest import Blueprint
+
+from marketplace.api.auth import require_api_user
+from marketplace.portfolios import services
+from marketplace.portfolios.exports import portfolio_json
+from marketplace.portfolios.schemas import PortfolioQuerySchema, PortfolioSchema
+
+blp = Blueprint(
+    "api_portfolios",
+    __name__,
+    url_prefix="/api/v1",
+    description="Portfolios: holdings, attributed social value and monthly series",
+)
+SECURITY = [{"bearerAuth": []}]
+
+
+def _answer(funder, query):
+    """The portfolio as JSON; already plain strings, so it skips a second (slow) schema dump."""
+    first, last = services.months_for_period(query["period"], query["from_"], query["to"])
+    portfolio = services.build_portfolio(
+        funder, first=first, last=last, with_holding_series=query["holding_series"]
+    )
+    return jsonify(portfolio_json(portfolio, with_holding_series=query["holding_series"]))
+
+
+@blp.route("/portfolio")
+@blp.arguments(PortfolioQuerySchema, location="query")
+@blp.response(200, PortfolioSchema)
+@blp.doc(security=SECURITY)
+def my_portfolio(query):
+    """Your own portfolio (gifts you made as a person, not on behalf of an organisation)."""
+    return _answer(require_api_user(), query)
+
+
+@blp.route("/organisations/<int:organisation_id>/portfolio")
+@blp.arguments(PortfolioQuerySchema, location="query")
+@blp.response(200, PortfolioSchema)
+@blp.doc(security=SECURITY)
+def organisation_portfolio(query, organisation_id: int):
+    """An organisation's portfolio; members of any role only (anybody else: 404)."""
+    user = require_api_user()
+    return _answer(services.organisation_portfolio_owner(organisation_id, user), query)

@@ -1,0 +1,241 @@
+"""A portfolio as plain JSON-ready data (API, chart data block) and as CSV files.
+
+Money is a decimal string in euros ("25.00"); ratios are Decimal strings, rounded here, once.
+"""
+
+import csv
+import io
+from decimal import ROUND_HALF_UP, Decimal
+
+from marketplace.exchange.figures import VALUE_KINDS
+from marketplace.money import format_cents
+from marketplace.portfolios.services import Holding, Portfolio, PortfolioPoint, funder_kind
+
+CENT = Decimal("0.01")
+SHARE_PLACES = Decimal("0.000001")
+RATIO_PLACES = Decimal("0.0001")
+
+
+def euros(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def ratio(value: Decimal | None, places: Decimal = RATIO_PLACES) -> str | None:
+    return None if value is None else str(value.quantize(places, rounding=ROUND_HALF_UP))
+
+
+def month_text(month) -> str:
+    return f"{month:%Y-%m}"
+
+
+def _comparison(holding: Holding) -> dict | None:
+    c = holding.comparison
+    if c is None:
+        return None
+    return {
+        "theme": c.theme,
+        "size_band": c.size_band,
+        "count": c.count,
+        "q1": ratio(c.q1),
+        "median": ratio(c.median),
+        "q3": ratio(c.q3),
+        "position": c.position(holding.social_return),
+    }
+
+
+def point_json(point) -> dict:
+    return {
+        "month": month_text(point.month),
+        "given": format_cents(point.given_cents),
+        "attributed_social_value": euros(point.attributed_value),
+        "social_return": ratio(point.social_return),
+    }
+
+
+def holding_json(holding: Holding, *, with_series: bool = False) -> dict:
+    data = {
+        "initiative_id": holding.initiative.id,
+        "initiative_name": holding.initiative.name,
+        "initiative_slug": holding.initiative.slug,
+        "theme": holding.initiative.theme.value,
+        "given": format_cents(holding.given_cents),
+        "first_gift_at": holding.first_gift_at.isoformat() if holding.first_gift_at else None,
+        "last_gift_at": holding.last_gift_at.isoformat() if holding.last_gift_at else None,
+        "monthly_running": holding.monthly_running,
+        "share": ratio(holding.share, SHARE_PLACES),
+        "attributed_social_value": euros(holding.attributed_value),
+        "social_return": ratio(holding.social_return),
+        "value_kind": {kind: euros(holding.by_value_kind[kind]) for kind in VALUE_KINDS},
+        "initiative_inputs": format_cents(holding.inputs_cents),
+        "initiative_social_value": euros(holding.initiative_value),
+        "comparison": _comparison(holding),
+    }
+    if with_series:
+        data["series"] = [point_json(p) for p in holding.series]
+    return data
+
+
+def portfolio_json(portfolio: Portfolio, *, with_holding_series: bool = False) -> dict:
+    totals = portfolio.totals
+    return {
+        "funder": {
+            "kind": funder_kind(portfolio.funder),
+            "id": portfolio.funder.id,
+            "name": portfolio.funder.name,
+        },
+        "currency": "EUR",
+        "as_of": month_text(portfolio.as_of) if portfolio.as_of else None,
+        "holdings": [holding_json(h, with_series=with_holding_series) for h in portfolio.holdings],
+        "totals": {
+            "given": format_cents(totals.given_cents),
+            "attributed_social_value": euros(totals.attributed_value),
+            "social_return": ratio(totals.social_return),
+            "value_kind": {kind: euros(totals.by_value_kind[kind]) for kind in VALUE_KINDS},
+            "theme": {
+                theme: {
+                    "given": format_cents(entry["given_cents"]),
+                    "attributed_social_value": euros(entry["attributed_value"]),
+                    "social_return": ratio(entry["social_return"]),
+                }
+                for theme, entry in totals.by_theme.items()
+            },
+        },
+        "series": [point_json(p) for p in portfolio.series],
+        "watchlist": [
+            {"initiative_id": ref.id, "name": ref.name, "slug": ref.slug, "theme": ref.theme.value}
+            for ref in portfolio.watchlist
+        ],
+    }
+
+
+def chart_data(portfolio: Portfolio) -> dict:
+    """What the chart script draws: months, cumulative given, attributed value, ratio."""
+    return _chart(portfolio.series)
+
+
+def _chart(points: list[PortfolioPoint]) -> dict:
+    return {
+        "months": [month_text(p.month) for p in points],
+        "given": [format_cents(p.given_cents) for p in points],
+        "value": [euros(p.attributed_value) for p in points],
+        "ratio": [ratio(p.social_return) for p in points],
+    }
+
+
+def holding_chart_data(holding: Holding) -> dict:
+    return _chart(holding.series)
+
+
+HOLDING_COLUMNS = [
+    "initiative_id",
+    "initiative_name",
+    "theme",
+    "given_eur",
+    "first_gift_at",
+    "last_gift_at",
+    "monthly_running",
+    "share",
+    "attributed_social_value_eur",
+    "social_return",
+    *(f"value_{kind}_eur" for kind in VALUE_KINDS),
+    "initiative_inputs_eur",
+    "initiative_social_value_eur",
+    "comparable_size_band",
+    "comparable_q1",
+    "comparable_median",
+    "comparable_q3",
+]
+
+
+def _csv(rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if value is None else _safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def _safe(value) -> str:
+    """Spreadsheet formula injection: text starting with = + - @ is prefixed with a quote."""
+    text = str(value)
+    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def holdings_csv(portfolio: Portfolio) -> str:
+    rows: list[list] = [HOLDING_COLUMNS]
+    for h in portfolio.holdings:
+        data = holding_json(h)
+        comparison = data["comparison"] or {}
+        rows.append(
+            [
+                h.initiative.id,
+                h.initiative.name,
+                h.initiative.theme.value,
+                data["given"],
+                data["first_gift_at"],
+                data["last_gift_at"],
+                "yes" if h.monthly_running else "no",
+                data["share"],
+                data["attributed_social_value"],
+                data["social_return"],
+                *(data["value_kind"][kind] for kind in VALUE_KINDS),
+                data["initiative_inputs"],
+                data["initiative_social_value"],
+                comparison.get("size_band"),
+                comparison.get("q1"),
+                comparison.get("median"),
+                comparison.get("q3"),
+            ]
+        )
+    return _csv(rows)
+
+
+SERIES_COLUMNS = [
+    "month",
+    "initiative_id",
+    "initiative_name",
+    "given_eur",
+    "attributed_social_value_eur",
+    "social_return",
+]
+
+
+def series_csv(portfolio: Portfolio) -> str:
+    """The whole portfolio's monthly series (initiative_id empty), then each holding's."""
+    rows: list[list] = [SERIES_COLUMNS]
+    for p in portfolio.series:
+        data = point_json(p)
+        rows.append(
+            [
+                data["month"],
+                "",
+                "",
+                data["given"],
+                data["attributed_social_value"],
+                data["social_return"],
+            ]
+        )
+    for h in portfolio.holdings:
+        for p in h.series:
+            data = point_json(p)
+            rows.append(
+                [
+                    data["month"],
+                    h.initiative.id,
+                    h.initiative.name,
+                    data["given"],
+                    data["attributed_social_value"],
+                    data["social_return"],
+                ]
+            )
+    return _csv(rows)

@@ -1,0 +1,103 @@
+"""API schemas for portfolios (documentation of the shapes built in exports.portfolio_json)."""
+
+from marshmallow import Schema, fields
+
+
+class PortfolioQuerySchema(Schema):
+    period = fields.String(
+        load_default=None, metadata={"description": "12m, 36m, 60m or all (default: all)"}
+    )
+    from_ = fields.String(
+        data_key="from", load_default=None, metadata={"description": "first month, YYYY-MM"}
+    )
+    to = fields.String(load_default=None, metadata={"description": "last month, YYYY-MM"})
+    holding_series = fields.Boolean(
+        load_default=False, metadata={"description": "include each holding's monthly series"}
+    )
+
+
+class ValueKindSchema(Schema):
+    fiscal = fields.String()
+    wellbeing = fields.String()
+    environmental = fields.String()
+    economic = fields.String()
+
+
+class PointSchema(Schema):
+    month = fields.String(metadata={"example": "2025-01"})
+    given = fields.String(metadata={"description": "cumulative net given, euros"})
+    attributed_social_value = fields.String(metadata={"description": "cumulative, euros"})
+    social_return = fields.String(allow_none=True)
+
+
+class ComparisonSchema(Schema):
+    theme = fields.String()
+    size_band = fields.String()
+    count = fields.Integer()
+    q1 = fields.String()
+    median = fields.String()
+    q3 = fields.String()
+    position = fields.String(allow_none=True)
+
+
+class HoldingSchema(Schema):
+    initiative_id = fields.Integer()
+    initiative_name = fields.String()
+    initiative_slug = fields.String()
+    theme = fields.String()
+    given = fields.String(metadata={"description": "paid, net of refunds and chargebacks"})
+    first_gift_at = fields.String(allow_none=True)
+    last_gift_at = fields.String(allow_none=True)
+    monthly_running = fields.Boolean()
+    share = fields.String(metadata={"description": "share of the initiative's inputs, 0..1"})
+    attributed_social_value = fields.String()
+    social_return = fields.String(
+        allow_none=True, metadata={"description": "None before the first accepted report"}
+    )
+    value_kind = fields.Nested(ValueKindSchema)
+    initiative_inputs = fields.String()
+    initiative_social_value = fields.String()
+    comparison = fields.Nested(ComparisonSchema, allow_none=True)
+    series = fields.List(fields.Nested(PointSchema))
+
+
+class ThemeTotalSchema(Schema):
+    given = fields.String()
+    attributed_social_value = fields.String()
+    social_return = fields.String(allow_none=True)
+
+
+class TotalsSchema(Schema):
+    given = fields.String()
+    attributed_social_value = fields.String()
+    social_return = fields.String(allow_none=True)
+    value_kind = fields.Nested(ValueKindSchema)
+    theme = fields.Dict(keys=fields.String(), values=fields.Nested(ThemeTotalSchema))
+
+
+class FunderSchema(Schema):
+    kind = fields.String()
+    id = fields.Integer()
+    name = fields.String()
+
+
+class WatchSchema(Schema):
+    initiative_id = fields.Integer()
+    name = fields.String()
+    slug = fields.String()
+    theme = fields.String()
+
+
+class PortfolioSchema(Schema):
+    funder = fields.Nested(FunderSchema)
+    currency = fields.String()
+    as_of = fields.String(allow_none=True)
+    holdings = fields.List(fields.Nested(HoldingSchema))
+    totals = fields.Nested(TotalsSchema)
+    series = fields.List(fields.Nested(PointSchema))
+    watchlist = fields.List(fields.Nested(WatchSchema))
+
+
+class WatchInputSchema(Schema):
+    initiative_id = fields.Integer(required=True)
+    organisation_id = fields.Integer(load_default=None, allow_none=True)

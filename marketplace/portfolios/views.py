@@ -1,0 +1,251 @@
+"""Portfolio pages of a person (/portfolio) and of an organisation, CSV exports, follow buttons."""
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+import flask_babel
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from marketplace.accounts.forms import EmptyForm
+from marketplace.errors import InvalidInput
+from marketplace.i18n import babel_locale_name
+from marketplace.impact.models import VALUE_KIND_LABELS
+from marketplace.money import format_euros, format_money
+from marketplace.portfolios import exports, services
+
+bp = Blueprint("portfolios", __name__)
+VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.items()]
+
+
+def _period():
+    args = request.args
+    try:
+        first, last = services.months_for_period(
+            args.get("period") or None, args.get("from") or None, args.get("to") or None
+        )
+    except InvalidInput:
+        abort(404)
+    return first, last, args.get("period") or ("" if args.get("from") else "all")
+
+
+def _portfolio_page(funder, organisation=None):
+    first, last, period = _period()
+    portfolio = services.build_portfolio(funder, first=first, last=last)
+    return render_template(
+        "portfolios/portfolio.html",
+        portfolio=portfolio,
+        organisation=organisation,
+        period=period,
+        periods=[
+            ("12m", _("12 months")),
+            ("36m", _("3 years")),
+            ("60m", _("5 years")),
+            ("all", _("All")),
+        ],
+        chart_json=json.dumps(exports.chart_data(portfolio)),
+        base_args=_base_args(organisation),
+        period_args=_period_args(organisation),
+        value_kind_labels=VALUE_KIND_CHOICES,
+        position_labels=position_labels(),
+        button_form=EmptyForm(),
+        fmt=PageFormat(),
+    )
+
+
+class PageFormat:
+    """The |money, |euros and |date filters and theme labels for a page with hundreds of figures:
+    the same output, with the locale and time zone looked up once per page instead of per call."""
+
+    def __init__(self):
+        self.money_locale = babel_locale_name()
+        self.locale = str(flask_babel.get_locale())
+        self.timezone = flask_babel.get_timezone()
+        self._themes: dict = {}
+        self._comparables: dict = {}
+
+    def money(self, cents: int | None, currency: str = "EUR") -> str:
+        return format_money(cents or 0, currency, locale=self.money_locale)
+
+    def euros(self, value: Decimal | None) -> str:
+        return format_euros(value or Decimal(0), locale=self.money_locale)
+
+    def date(self, value: date | datetime | None, fmt: str | None = None) -> str:
+        """As the |date filter (flask_babel.format_date, in the user's time zone)."""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=UTC)
+            value = self.timezone.normalize(value.astimezone(self.timezone)).date()
+        return _format_date(value, fmt or "medium", self.locale)
+
+    def theme(self, theme) -> str:
+        if theme not in self._themes:
+            self._themes[theme] = theme.label
+        return self._themes[theme]
+
+    def comparables(self, comparison) -> str:
+        key = (comparison.count, comparison.size_band)
+        if key not in self._comparables:
+            self._comparables[key] = _(
+                "%(n)d initiatives, inputs %(band)s", n=comparison.count, band=comparison.size_band
+            )
+        return self._comparables[key]
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, fmt: str, locale: str) -> str:
+    """A plain date formatted in `locale` (the current one: part of the key); dates repeat."""
+    return flask_babel.format_date(value, fmt)
+
+
+def _period_args(organisation) -> dict:
+    args = {k: v for k, v in request.args.items() if k in ("period", "from", "to") and v}
+    return {**args, **_base_args(organisation)}
+
+
+def position_labels() -> dict:
+    return {
+        "top": _("above the top quartile"),
+        "upper": _("above the median"),
+        "lower": _("below the median"),
+        "bottom": _("below the bottom quartile"),
+    }
+
+
+def _base_args(organisation) -> dict:
+    return {"organisation_id": organisation.id} if organisation else {}
+
+
+def _endpoint(organisation, name: str) -> str:
+    return f"portfolios.organisation_{name}" if organisation else f"portfolios.my_{name}"
+
+
+def methodology_url(anchor: str = "attribution") -> str:
+    """The methodology page (impact domain) at an anchor; a plain path if it is not there."""
+    try:
+        base = url_for("impact.methodology")
+    except Exception:  # noqa: BLE001 (the impact domain may not provide it)
+        base = "/methodology"
+    return f"{base}#{anchor}"
+
+
+@bp.app_context_processor
+def portfolio_helpers():
+    return {
+        "portfolio_endpoint": _endpoint,
+        "methodology_url": methodology_url,
+        "follow_state": follow_state,
+    }
+
+
+def follow_state(initiative) -> list[dict]:
+    """For the follow buttons: the user and each organisation they give for, following or not."""
+    if not current_user.is_authenticated:
+        return []
+    return services.follow_targets(current_user, initiative.id)
+
+
+@bp.route("/portfolio")
+@login_required
+def my_portfolio():
+    """The logged-in person's own portfolio."""
+    return _portfolio_page(current_user)
+
+
+@bp.route("/organisations/<int:organisation_id>/portfolio")
+@login_required
+def organisation_portfolio(organisation_id: int):
+    """An organisation's portfolio: members of any role only (anyone else: 404)."""
+    org = services.organisation_portfolio_owner(organisation_id, current_user)
+    return _portfolio_page(org, org)
+
+
+def _csv_response(text: str, filename: str) -> Response:
+    return Response(
+        "\ufeff" + text,  # BOM: Excel opens UTF-8 correctly
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _csv(funder, kind: str, stem: str):
+    first, last, _period_name = _period()
+    portfolio = services.build_portfolio(
+        funder, first=first, last=last, with_holding_series=kind == "series"
+    )
+    if kind == "holdings":
+        return _csv_response(exports.holdings_csv(portfolio), f"{stem}-holdings.csv")
+    return _csv_response(exports.series_csv(portfolio), f"{stem}-monthly.csv")
+
+
+@bp.route("/portfolio/<any(holdings, series):kind>.csv")
+@login_required
+def my_csv(kind: str):
+    return _csv(current_user, kind, "portfolio")
+
+
+@bp.route("/organisations/<int:organisation_id>/portfolio/<any(holdings, series):kind>.csv")
+@login_required
+def organisation_csv(organisation_id: int, kind: str):
+    org = services.organisation_portfolio_owner(organisation_id, current_user)
+    return _csv(org, kind, f"portfolio-{org.slug}")
+
+
+def _holding_page(funder, initiative_id: int, organisation=None):
+    first, last, period = _period()
+    portfolio = services.build_portfolio(funder, first=first, last=last)
+    holding = services.holding_of(portfolio, initiative_id)
+    holding.series = services.holding_series(portfolio, holding)
+    return render_template(
+        "portfolios/holding.html",
+        portfolio=portfolio,
+        holding=holding,
+        organisation=organisation,
+        period=period,
+        chart_json=json.dumps(exports.holding_chart_data(holding)),
+        base_args=_base_args(organisation),
+        value_kind_labels=VALUE_KIND_CHOICES,
+        position_labels=position_labels(),
+    )
+
+
+@bp.route("/portfolio/holdings/<int:initiative_id>")
+@login_required
+def my_holding(initiative_id: int):
+    return _holding_page(current_user, initiative_id)
+
+
+@bp.route("/organisations/<int:organisation_id>/portfolio/holdings/<int:initiative_id>")
+@login_required
+def organisation_holding(organisation_id: int, initiative_id: int):
+    org = services.organisation_portfolio_owner(organisation_id, current_user)
+    return _holding_page(org, initiative_id, org)
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.route("/portfolio/watchlist", methods=["POST"])
+@login_required
+def follow():
+    """Follow (or, with action=unfollow, stop following) an initiative."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    initiative_id = request.form.get("initiative_id", type=int)
+    if initiative_id is None:
+        abort(404)
+    organisation_id = request.form.get("organisation_id") or None
+    if request.form.get("action") == "unfollow":
+        services.unfollow_initiative(current_user, initiative_id, organisation_id)
+    else:
+        services.follow_initiative(current_user, initiative_id, organisation_id)
+    return redirect(_safe_next(url_for("portfolios.my_portfolio")))

@@ -1,0 +1,166 @@
+"""Report HTML (one body for archive, mail and PDF) and the PDF via WeasyPrint."""
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from marketplace.i18n import babel_locale_name
+from marketplace.reporting.charts import Line, line_chart
+from marketplace.reporting.figures import InitiativeReportFigures, PortfolioFigures
+
+BODY_START, BODY_END = "<!--report-body-->", "<!--/report-body-->"
+
+
+@lru_cache(maxsize=1)
+def report_css() -> str:
+    return (Path(current_app.static_folder) / "css" / "reporting.css").read_text()
+
+
+def external_url(endpoint: str, fallback_path: str, **values) -> str:
+    """An absolute link for mail and PDF (no request needed); fallback when the view is missing."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    try:
+        with current_app.test_request_context(base_url=base):
+            return url_for(endpoint, _external=True, **values)
+    except BuildError:
+        return base + fallback_path
+
+
+def _month_label(month) -> str:
+    return f"{month.month:02d}/{month.year % 100:02d}"
+
+
+def _euro_axis(value: float) -> str:
+    return "€ " + format_decimal(round(value), locale=babel_locale_name())
+
+
+def format_quantity(value: Decimal) -> str:
+    return format_decimal(value.normalize(), locale=babel_locale_name())
+
+
+def portfolio_chart(figures: PortfolioFigures) -> str:
+    points = figures.series[-24:]
+    return line_chart(
+        [_month_label(p.month) for p in points],
+        [
+            Line(_("Given (cumulative)"), [Decimal(p.given_cents) / 100 for p in points]),
+            Line(_("Attributed social value"), [p.attributed_value for p in points]),
+        ],
+        title=_("Given and attributed social value per month"),
+        value_format=_euro_axis,
+    )
+
+
+def initiative_chart(figures: InitiativeReportFigures) -> str:
+    points = figures.series[-24:]
+    return line_chart(
+        [_month_label(p.month) for p in points],
+        [
+            Line(_("Inputs (cumulative)"), [Decimal(p.given_cents) / 100 for p in points]),
+            Line(_("Social value"), [p.attributed_value for p in points]),
+        ],
+        title=_("Inputs and social value per month"),
+        value_format=_euro_axis,
+    )
+
+
+def portfolio_title(figures, cadence: str) -> str:
+    if cadence == "quarterly":
+        quarter = (figures.period_start.month - 1) // 3 + 1
+        return _(
+            "Impact report Q%(quarter)d %(year)d", quarter=quarter, year=figures.period_start.year
+        )
+    return _("Impact report %(month)s", month=_month_name(figures.period_start))
+
+
+def _month_name(day) -> str:
+    from flask_babel import format_date
+
+    return format_date(day, "MMMM yyyy")
+
+
+def render_portfolio_body(owner_name: str, figures: PortfolioFigures, cadence: str, language: str):
+    """(title, body HTML) of a funder's report, in `language`."""
+    with force_locale(language):
+        title = portfolio_title(figures, cadence)
+        body = render_template(
+            "reporting/_portfolio_body.html",
+            title=title,
+            owner_name=owner_name,
+            figures=figures,
+            chart=portfolio_chart(figures),
+            format_quantity=format_quantity,
+            methodology_url=external_url("impact.methodology", "/methodology"),
+        )
+    return title, body
+
+
+def render_initiative_body(figures: InitiativeReportFigures, cadence: str, language: str):
+    with force_locale(language):
+        title = _("Funding and impact report %(month)s", month=_month_name(figures.period_start))
+        if cadence == "quarterly":
+            quarter = (figures.period_start.month - 1) // 3 + 1
+            title = _(
+                "Funding and impact report Q%(quarter)d %(year)d",
+                quarter=quarter,
+                year=figures.period_start.year,
+            )
+        body = render_template(
+            "reporting/_initiative_body.html",
+            title=title,
+            figures=figures,
+            chart=initiative_chart(figures),
+            methodology_url=external_url("impact.methodology", "/methodology"),
+        )
+    return title, body
+
+
+def document(
+    title: str,
+    body: str,
+    language: str,
+    unsubscribe_url: str | None = None,
+    preferences_url: str | None = None,
+) -> str:
+    """A standalone HTML document (CSS inlined) for the PDF, the archive copy and mail."""
+    with force_locale(language):
+        return render_template(
+            "reporting/_document.html",
+            title=title,
+            body=body,
+            css=report_css(),
+            language=language,
+            unsubscribe_url=unsubscribe_url,
+            preferences_url=preferences_url,
+        )
+
+
+def extract_body(html: str) -> str:
+    """The report body inside a stored document (shown on the site with the linked CSS)."""
+    start, end = html.find(BODY_START), html.find(BODY_END)
+    if start == -1 or end == -1:
+        return ""
+    return html[start + len(BODY_START) : end]
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a report document (WeasyPrint; the inline SVG chart is vector in the PDF)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=current_app.config["PUBLIC_BASE_URL"]).write_pdf(
+        font_config=_font_config()
+    )
+
+
+@lru_cache(maxsize=1)
+def _font_config():
+    """One FontConfiguration per process: fontconfig lookups dominate small documents."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()

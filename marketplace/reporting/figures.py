@@ -1,0 +1,371 @@
+"""The figures a report shows, read from the donations and impact models.
+
+A thin adapter: the portfolios domain's `build_portfolio` (contract C) answers "what is my
+portfolio worth now"; a report needs the same attribution *as of the period's end* and *within the
+period*, so this module applies `portfolios.attribution` to the initiative-level monthly figures
+(`impact.services.input_cents_by_month`, `social_value_by_month`) cut at the period. Initiative
+figures are cached per run (`FigureCache`), because many portfolios hold the same initiatives.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from statistics import median
+
+from sqlalchemy import select
+
+from marketplace.donations.models import Contribution
+from marketplace.donations.queries import net_cents_expression
+from marketplace.extensions import db
+from marketplace.impact.models import OutcomeReport, ReportStatus
+from marketplace.initiatives.models import Initiative, InitiativeStatus
+from marketplace.portfolios.attribution import attributed_value, month_range, month_start
+from marketplace.portfolios.attribution import social_return as attributed_return
+from marketplace.timeutil import AMSTERDAM, to_amsterdam
+
+ZERO = Decimal(0)
+
+
+def period_bounds_utc(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in Amsterdam time, as aware datetimes."""
+    low = datetime.combine(start, time(0), tzinfo=AMSTERDAM)
+    high = datetime.combine(end + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
+    return low, high
+
+
+@dataclass
+class InitiativeFigures:
+    initiative: Initiative
+    inputs_by_month: dict[date, int]
+    value_by_month: dict[date, Decimal]
+
+    def inputs_until(self, month: date) -> int:
+        return sum(c for m, c in self.inputs_by_month.items() if m <= month)
+
+    def value_until(self, month: date) -> Decimal:
+        return sum((v for m, v in self.value_by_month.items() if m <= month), ZERO)
+
+    def ratio_until(self, month: date) -> Decimal | None:
+        inputs = self.inputs_until(month)
+        return self.value_until(month) * 100 / inputs if inputs > 0 else None
+
+
+class FigureCache:
+    """Per-run cache of initiative figures and peer medians (keyed by initiative / theme)."""
+
+    def __init__(self) -> None:
+        self.initiatives: dict[int, InitiativeFigures] = {}
+        self.peer_medians: dict[tuple[str, date], Decimal | None] = {}
+
+    def initiative(self, initiative: Initiative) -> InitiativeFigures:
+        from marketplace.impact.services import input_cents_by_month, social_value_by_month
+
+        found = self.initiatives.get(initiative.id)
+        if found is None:
+            months, _platform, _declared = input_cents_by_month(initiative.id)
+            found = InitiativeFigures(initiative, months, social_value_by_month(initiative.id))
+            self.initiatives[initiative.id] = found
+        return found
+
+    def peer_median(self, initiative: Initiative, month: date) -> Decimal | None:
+        """Median social return of published initiatives with the same theme (with outcomes)."""
+        key = (initiative.theme.value, month)
+        if key not in self.peer_medians:
+            peers = db.session.scalars(
+                select(Initiative).where(
+                    Initiative.theme == initiative.theme,
+                    Initiative.status == InitiativeStatus.PUBLISHED,
+                )
+            )
+            ratios = [
+                r
+                for peer in peers
+                if (r := self.initiative(peer).ratio_until(month)) is not None and r > 0
+            ]
+            self.peer_medians[key] = median(ratios) if ratios else None
+        return self.peer_medians[key]
+
+
+@dataclass
+class Highlight:
+    period_start: date
+    period_end: date
+    evidence_level: int | None
+    lines: list[tuple[str, Decimal, str]]  # metric name, quantity, unit
+
+
+@dataclass
+class HoldingFigures:
+    initiative: Initiative
+    given_cents: int
+    given_in_period_cents: int
+    attributed_value: Decimal
+    attributed_in_period: Decimal
+    social_return: Decimal | None
+    initiative_return: Decimal | None
+    peer_median: Decimal | None
+    evidence_level: int | None
+    highlights: list[Highlight] = field(default_factory=list)
+
+    @property
+    def compared_with_peers(self) -> str:
+        if self.initiative_return is None or self.peer_median is None:
+            return "unknown"
+        if self.initiative_return > self.peer_median:
+            return "above"
+        if self.initiative_return < self.peer_median:
+            return "below"
+        return "equal"
+
+
+@dataclass
+class SeriesPoint:
+    month: date
+    given_cents: int
+    attributed_value: Decimal
+
+
+@dataclass
+class PortfolioFigures:
+    period_start: date
+    period_end: date
+    holdings: list[HoldingFigures]
+    series: list[SeriesPoint]
+    source: str = "adapter"
+
+    @property
+    def given_cents(self) -> int:
+        return sum(h.given_cents for h in self.holdings)
+
+    @property
+    def given_in_period_cents(self) -> int:
+        return sum(h.given_in_period_cents for h in self.holdings)
+
+    @property
+    def attributed_value(self) -> Decimal:
+        return sum((h.attributed_value for h in self.holdings), ZERO)
+
+    @property
+    def attributed_in_period(self) -> Decimal:
+        return sum((h.attributed_in_period for h in self.holdings), ZERO)
+
+    @property
+    def social_return(self) -> Decimal | None:
+        return attributed_return(self.attributed_value, self.given_cents)
+
+
+def funder_condition(owner_type: str, owner_id: int):
+    """Which contributions belong to the portfolio: a person's own, or an organisation's."""
+    if owner_type == "organisation":
+        return Contribution.organisation_id == owner_id
+    return (Contribution.user_id == owner_id) & Contribution.organisation_id.is_(None)
+
+
+def portfolio_figures(
+    owner_type: str, owner_id: int, start: date, end: date, cache: FigureCache | None = None
+) -> PortfolioFigures:
+    """The portfolio as of `end`, what happened in [start, end], and its monthly series."""
+    cache = cache or FigureCache()
+    _low, high = period_bounds_utc(start, end)
+    rows = db.session.execute(
+        select(Contribution.initiative_id, Contribution.paid_at, net_cents_expression()).where(
+            funder_condition(owner_type, owner_id),
+            Contribution.paid_at.is_not(None),
+            Contribution.paid_at < high,
+        )
+    ).all()
+    given_by_initiative: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for initiative_id, paid_at, net in rows:
+        given_by_initiative[initiative_id][month_start(to_amsterdam(paid_at).date())] += int(net)
+    if not given_by_initiative:
+        return PortfolioFigures(start, end, [], [])
+    initiatives = {
+        i.id: i
+        for i in db.session.scalars(
+            select(Initiative).where(Initiative.id.in_(list(given_by_initiative)))
+        )
+    }
+    end_month = month_start(end)
+    before_month = month_start(start - timedelta(days=1))
+    first = min(m for months in given_by_initiative.values() for m in months)
+    months = month_range(first, end_month)
+    series_given = dict.fromkeys(months, 0)
+    series_value = dict.fromkeys(months, ZERO)
+    holdings = []
+    highlights = _highlights(list(initiatives), start, end)
+    for initiative_id, given_months in given_by_initiative.items():
+        initiative = initiatives[initiative_id]
+        figures = cache.initiative(initiative)
+        running_given = 0
+        running_inputs = 0
+        running_value = ZERO
+        value_at: dict[date, Decimal] = {}
+        for month in months:
+            running_given += given_months.get(month, 0)
+            running_inputs += figures.inputs_by_month.get(month, 0)
+            running_value += figures.value_by_month.get(month, ZERO)
+            value = attributed_value(running_given, running_inputs, running_value)
+            value_at[month] = value
+            series_given[month] += running_given
+            series_value[month] += value
+        given = running_given
+        given_before = sum(c for m, c in given_months.items() if m <= before_month)
+        attributed_end = value_at[end_month]
+        attributed_before = value_at.get(before_month, ZERO) if before_month >= first else ZERO
+        reports = highlights.get(initiative_id, [])
+        holdings.append(
+            HoldingFigures(
+                initiative=initiative,
+                given_cents=given,
+                given_in_period_cents=given - given_before,
+                attributed_value=attributed_end,
+                attributed_in_period=attributed_end - attributed_before,
+                social_return=attributed_return(attributed_end, given),
+                initiative_return=figures.ratio_until(end_month),
+                peer_median=cache.peer_median(initiative, end_month),
+                evidence_level=_evidence_level(initiative_id, end),
+                highlights=reports,
+            )
+        )
+    holdings.sort(key=lambda h: (-h.given_cents, h.initiative.name))
+    series = [SeriesPoint(m, series_given[m], series_value[m]) for m in months]
+    return PortfolioFigures(start, end, holdings, series)
+
+
+def _evidence_level(initiative_id: int, end: date) -> int | None:
+    return db.session.scalar(
+        select(OutcomeReport.evidence_level)
+        .where(
+            OutcomeReport.initiative_id == initiative_id,
+            OutcomeReport.status == ReportStatus.ACCEPTED,
+            OutcomeReport.period_end <= end,
+            OutcomeReport.evidence_level.is_not(None),
+        )
+        .order_by(OutcomeReport.evidence_level.desc())
+        .limit(1)
+    )
+
+
+def _highlights(initiative_ids: list[int], start: date, end: date) -> dict[int, list[Highlight]]:
+    """Outcome reports accepted within the period (new accepted outcomes), per initiative."""
+    low, high = period_bounds_utc(start, end)
+    result: dict[int, list[Highlight]] = defaultdict(list)
+    reports = db.session.scalars(
+        select(OutcomeReport)
+        .where(
+            OutcomeReport.initiative_id.in_(initiative_ids),
+            OutcomeReport.status == ReportStatus.ACCEPTED,
+            OutcomeReport.reviewed_at >= low,
+            OutcomeReport.reviewed_at < high,
+        )
+        .order_by(OutcomeReport.period_start)
+    )
+    for report in reports:
+        lines = [(v.metric.name, Decimal(v.quantity), v.metric.unit) for v in report.values]
+        result[report.initiative_id].append(
+            Highlight(report.period_start, report.period_end, report.evidence_level, lines)
+        )
+    return result
+
+
+@dataclass
+class InitiativeReportFigures:
+    initiative: Initiative
+    period_start: date
+    period_end: date
+    received_in_period_cents: int
+    received_cents: int
+    donors_in_period: int
+    social_return: Decimal | None
+    peer_median: Decimal | None
+    series: list[SeriesPoint]
+
+
+def initiative_figures(
+    initiative: Initiative, start: date, end: date, cache: FigureCache | None = None
+) -> InitiativeReportFigures:
+    """Funding received (in the period and in total) and social return against similar ones."""
+    cache = cache or FigureCache()
+    low, high = period_bounds_utc(start, end)
+    rows = db.session.execute(
+        select(Contribution.paid_at, net_cents_expression(), Contribution.user_id).where(
+            Contribution.initiative_id == initiative.id,
+            Contribution.paid_at.is_not(None),
+            Contribution.paid_at < high,
+        )
+    ).all()
+    total = sum(int(net) for _paid, net, _user in rows)
+    in_period = [(p, n, u) for p, n, u in rows if p >= low]
+    figures = cache.initiative(initiative)
+    end_month = month_start(end)
+    starts = [m for m in figures.inputs_by_month if m <= end_month]
+    series = []
+    if starts:
+        running_in = 0
+        running_value = ZERO
+        for month in month_range(min(starts), end_month):
+            running_in += figures.inputs_by_month.get(month, 0)
+            running_value += figures.value_by_month.get(month, ZERO)
+            series.append(SeriesPoint(month, running_in, running_value))
+    return InitiativeReportFigures(
+        initiative=initiative,
+        period_start=start,
+        period_end=end,
+        received_in_period_cents=sum(int(n) for _p, n, _u in in_period),
+        received_cents=total,
+        donors_in_period=len({u for _p, _n, u in in_period if u is not None}),
+        social_return=figures.ratio_until(end_month),
+        peer_median=cache.peer_median(initiative, end_month),
+        series=series,
+    )
+
+
+def funder_figures(funder, start: date, end: date, cache: FigureCache | None = None):
+    """A funder's report figures from the portfolios domain (`build_portfolio`, contract C).
+
+    Falls back to `portfolio_figures` (this module's own reading of the models) when the
+    portfolios domain is not installed.
+    """
+    try:
+        from marketplace.portfolios.services import build_portfolio
+    except ImportError:  # pragma: no cover - the portfolios package is part of the app
+        owner_type = "organisation" if type(funder).__name__ == "Organisation" else "user"
+        return portfolio_figures(owner_type, funder.id, start, end, cache)
+    end_month = month_start(end)
+    before_month = month_start(start - timedelta(days=1))
+    portfolio = build_portfolio(funder, last=end_month)
+    if not portfolio.holdings:
+        return PortfolioFigures(start, end, [], [], source="build_portfolio")
+    ids = [h.initiative.id for h in portfolio.holdings]
+    initiatives = {
+        i.id: i for i in db.session.scalars(select(Initiative).where(Initiative.id.in_(ids)))
+    }
+    highlights = _highlights(ids, start, end)
+    holdings = []
+    for holding in portfolio.holdings:
+        at = {p.month: p for p in holding.series}
+        before = at.get(before_month)
+        given_before = before.given_cents if before else 0
+        value_before = before.attributed_value if before else ZERO
+        initiative_return = (
+            holding.initiative_value * 100 / holding.inputs_cents
+            if holding.has_accepted_report and holding.inputs_cents > 0
+            else None
+        )
+        holdings.append(
+            HoldingFigures(
+                initiative=initiatives[holding.initiative.id],
+                given_cents=holding.given_cents,
+                given_in_period_cents=holding.given_cents - given_before,
+                attributed_value=holding.attributed_value,
+                attributed_in_period=holding.attributed_value - value_before,
+                social_return=holding.social_return,
+                initiative_return=initiative_return,
+                peer_median=holding.comparison.median if holding.comparison else None,
+                evidence_level=_evidence_level(holding.initiative.id, end),
+                highlights=highlights.get(holding.initiative.id, []),
+            )
+        )
+    series = [SeriesPoint(p.month, p.given_cents, p.attributed_value) for p in portfolio.series]
+    return PortfolioFigures(start, end, holdings, series, source="build_portfolio")

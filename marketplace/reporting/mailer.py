@@ -1,0 +1,255 @@
+"""The mail outbox: `queue_mail` adds a row to the caller's transaction; `deliver_due_mail` sends.
+
+Delivery claims each row with a compare-and-set UPDATE (status queued -> sending, a fresh
+claim_token) committed before the SMTP conversation, so two delivery runs never send the same row.
+A run that dies mid-send leaves the row `sending`; after MAIL_CLAIM_LEASE_SECONDS another run takes
+it over (SMTP gives at-least-once at that point; the Message-ID stays the same so receivers can
+drop the duplicate). Failures are retried with exponential backoff, then marked failed for admins.
+"""
+
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.extensions import db
+from marketplace.mailer import Attachment, Mail, build_message
+from marketplace.reporting.models import (
+    MailAttachment,
+    MailMessage,
+    MailStatus,
+    Report,
+    ReportState,
+)
+from marketplace.timeutil import utcnow
+
+DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_BACKOFF_SECONDS = 60
+MAX_BACKOFF_SECONDS = 6 * 3600
+DEFAULT_LEASE_SECONDS = 600
+
+
+def _config(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Wait before attempt n+1 after n failures: base × 2^(n−1), capped at six hours."""
+    base = _config("MAIL_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS)
+    seconds = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def queue_mail(
+    mail: Mail, *, key: str | None = None, report_id: int | None = None, commit: bool = False
+) -> MailMessage | None:
+    """Add a mail to the outbox in the current transaction (the caller commits, unless `commit`).
+
+    With a `key`, queueing the same key again is a no-op and returns None.
+    """
+    if key is not None:
+        existing = db.session.scalar(select(MailMessage).where(MailMessage.key == key))
+        if existing is not None:
+            return None
+    message = MailMessage(
+        key=key,
+        to=mail.to,
+        subject=mail.subject,
+        text=mail.text,
+        html=mail.html,
+        headers=dict(mail.headers),
+        message_id=make_msgid(domain="impactbeurs.nl"),
+        status=MailStatus.QUEUED,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        report_id=report_id,
+        attachments=[
+            MailAttachment(filename=a.filename, mimetype=a.mimetype, content=a.content)
+            for a in mail.attachments
+        ],
+    )
+    if key is None:
+        db.session.add(message)
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(message)
+        except IntegrityError:
+            return None  # a concurrent run queued the same key first
+    if commit:
+        db.session.commit()
+    return message
+
+
+def _due_condition(now: datetime, lease: timedelta):
+    return or_(
+        and_(MailMessage.status == MailStatus.QUEUED, MailMessage.next_attempt_at <= now),
+        and_(MailMessage.status == MailStatus.SENDING, MailMessage.claimed_at < now - lease),
+    )
+
+
+def _claim(message_id: int, now: datetime, lease: timedelta) -> str | None:
+    token = uuid.uuid4().hex
+    result = db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id == message_id, _due_condition(now, lease))
+        .values(
+            status=MailStatus.SENDING,
+            claim_token=token,
+            claimed_at=now,
+            attempts=MailMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return token if result.rowcount == 1 else None
+
+
+def to_mail(message: MailMessage) -> Mail:
+    return Mail(
+        to=message.to,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        attachments=[
+            Attachment(filename=a.filename, content=a.content, mimetype=a.mimetype)
+            for a in message.attachments
+        ],
+        headers=dict(message.headers or {}),
+    )
+
+
+def transport(message: MailMessage) -> None:
+    """Hand one outbox row to SMTP (or write an .eml without MAIL_SERVER); raises on failure."""
+    email_message = build_message(to_mail(message))
+    email_message.replace_header("Message-ID", message.message_id)
+    config = current_app.config
+    if config["MAIL_SERVER"]:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(email_message)
+    else:
+        outbox = Path(config["MAIL_OUTBOX_DIR"])
+        outbox.mkdir(parents=True, exist_ok=True)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+        (outbox / f"{stamp}-{message.id}-{uuid.uuid4().hex[:8]}.eml").write_bytes(
+            email_message.as_bytes()
+        )
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def deliver_due_mail(now: datetime | None = None, limit: int = 200) -> DeliveryResult:
+    """Send every outbox row that is due, each under its own claim; returns what happened."""
+    now = now or utcnow()
+    lease = timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    max_attempts = _config("MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
+    ids = list(
+        db.session.scalars(
+            select(MailMessage.id)
+            .where(_due_condition(now, lease))
+            .order_by(MailMessage.next_attempt_at, MailMessage.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    result = DeliveryResult()
+    for message_id in ids:
+        token = _claim(message_id, now, lease)
+        if token is None:
+            continue  # another runner has it
+        message = db.session.get(MailMessage, message_id, populate_existing=True)
+        try:
+            transport(message)
+        except Exception as error:  # noqa: BLE001 (any transport failure is retried)
+            _record_failure(message_id, token, message.attempts, error, now, max_attempts, result)
+            continue
+        _record_success(message_id, token, message.report_id)
+        result.sent += 1
+    return result
+
+
+deliver_outbox = deliver_due_mail  # the name in the cross-domain contract
+
+
+def _record_success(message_id: int, token: str, report_id: int | None) -> None:
+    db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id == message_id, MailMessage.claim_token == token)
+        .values(status=MailStatus.SENT, sent_at=utcnow(), claim_token=None, last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    if report_id is not None:
+        unsent = db.session.scalar(
+            select(MailMessage.id)
+            .where(MailMessage.report_id == report_id, MailMessage.status != MailStatus.SENT)
+            .limit(1)
+        )
+        if unsent is None:
+            db.session.execute(
+                update(Report)
+                .where(Report.id == report_id, Report.status == ReportState.BUILT)
+                .values(status=ReportState.SENT, sent_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+    db.session.commit()
+
+
+def _record_failure(message_id, token, attempts, error, now, max_attempts, result) -> None:
+    current_app.logger.warning("mail %s failed (attempt %s): %s", message_id, attempts, error)
+    gave_up = attempts >= max_attempts
+    values = {
+        "status": MailStatus.FAILED if gave_up else MailStatus.QUEUED,
+        "claim_token": None,
+        "last_error": f"{type(error).__name__}: {error}"[:2000],
+    }
+    if not gave_up:
+        values["next_attempt_at"] = now + backoff_delay(attempts)
+    db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id == message_id, MailMessage.claim_token == token)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if gave_up:
+        result.failed += 1
+    else:
+        result.retried += 1
+
+
+def failed_mail(limit: int = 200) -> list[MailMessage]:
+    """Mail that gave up, newest first (for the admin page)."""
+    return list(
+        db.session.scalars(
+            select(MailMessage)
+            .where(MailMessage.status == MailStatus.FAILED)
+            .order_by(MailMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def retry_mail(message_id: int) -> None:
+    """An admin puts a failed mail back in the queue (attempts start over)."""
+    db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id == message_id, MailMessage.status == MailStatus.FAILED)
+        .values(status=MailStatus.QUEUED, attempts=0, next_attempt_at=utcnow(), last_error="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

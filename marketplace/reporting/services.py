@@ -1,0 +1,692 @@
+"""Scheduled reports exactly once, reminders, preferences and one-click unsubscribe.
+
+A run claims each (owner, period) Report row before building it: INSERT (the unique key elects
+one runner; a concurrent INSERT fails with IntegrityError), or take over a stale/failed claim with
+a compare-and-set UPDATE on `attempts`. The built HTML/PDF and the report's mails are written in
+one transaction guarded by the same compare-and-set, so a crash before it leaves a claim the next
+run takes over (after REPORT_CLAIM_LEASE_SECONDS), and a crash after it leaves queued mail that
+the outbox delivers once. The same code is safe on SQLite for one process.
+"""
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import User
+from marketplace.errors import InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.impact.models import InitiativeOutcome, OutcomeReport, ReportPeriod
+from marketplace.impact.models import ReportStatus as OutcomeStatus
+from marketplace.initiatives.models import Initiative, InitiativeStatus
+from marketplace.mailer import Attachment, Mail
+from marketplace.reporting import builder
+from marketplace.reporting.figures import FigureCache, funder_figures, initiative_figures
+from marketplace.reporting.mailer import queue_mail
+from marketplace.reporting.models import (
+    Cadence,
+    OwnerType,
+    ReminderKind,
+    ReminderLog,
+    Report,
+    ReportPreference,
+    ReportState,
+)
+from marketplace.timeutil import to_amsterdam, utcnow
+
+log = logging.getLogger(__name__)
+
+RUNNER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+DEFAULT_CLAIM_LEASE_SECONDS = 900
+MAX_BUILD_ATTEMPTS = 5
+LANGUAGES = ("nl", "en")
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    cadence: Cadence
+
+    @property
+    def key(self) -> str:
+        if self.cadence == Cadence.QUARTERLY:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return f"{self.start.year}-{self.start.month:02d}"
+
+
+def _month_end(year: int, month: int) -> date:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def month_period(year: int, month: int) -> Period:
+    return Period(date(year, month, 1), _month_end(year, month), Cadence.MONTHLY)
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    first = 3 * (quarter - 1) + 1
+    return Period(date(year, first, 1), _month_end(year, first + 2), Cadence.QUARTERLY)
+
+
+def periods_ending_in(year: int, month: int) -> list[Period]:
+    """The month, plus its quarter when the month closes one."""
+    periods = [month_period(year, month)]
+    if month % 3 == 0:
+        periods.append(quarter_period(year, month // 3))
+    return periods
+
+
+def parse_period(text: str) -> list[Period]:
+    """'2026-10' -> that month (and its quarter when it closes one); '2026-Q4' -> the quarter."""
+    value = (text or "").strip().upper()
+    try:
+        year_text, _sep, rest = value.partition("-")
+        year = int(year_text)
+        if rest.startswith("Q"):
+            quarter = int(rest[1:])
+            if not 1 <= quarter <= 4:
+                raise ValueError
+            return [quarter_period(year, quarter)]
+        month = int(rest)
+        if not 1 <= month <= 12 or year < 2000:
+            raise ValueError
+        return periods_ending_in(year, month)
+    except ValueError:
+        message = _("Use a period like 2026-10 or 2026-Q4.")
+        raise InvalidInput(message, {"period": [message]}) from None
+
+
+def due_periods(now: datetime | None = None) -> list[Period]:
+    """The periods that ended with last month (Amsterdam calendar)."""
+    today = to_amsterdam(now or utcnow()).date()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return periods_ending_in(last_month.year, last_month.month)
+
+
+# --- preferences and unsubscribe -----------------------------------------------------------------
+
+
+def preference_for(user: User) -> ReportPreference:
+    """The user's preference row (unsaved defaults when none yet)."""
+    found = db.session.scalar(select(ReportPreference).where(ReportPreference.user_id == user.id))
+    return found or ReportPreference(user_id=user.id, cadence=Cadence.MONTHLY, reminders=True)
+
+
+def update_preference(user: User, cadence: str, reminders: bool) -> ReportPreference:
+    """Save how often the user gets reports, and whether reminders."""
+    try:
+        chosen = Cadence(cadence)
+    except ValueError:
+        message = _("Choose monthly, quarterly or off.")
+        raise InvalidInput(message, {"cadence": [message]}) from None
+    preference = preference_for(user)
+    preference.cadence = chosen
+    preference.reminders = bool(reminders)
+    db.session.add(preference)
+    db.session.commit()
+    return preference
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="reporting-unsubscribe")
+
+
+def unsubscribe_token(user: User, kind: str = "reports") -> str:
+    """A signed, non-expiring token naming the user and what to stop (reports | reminders)."""
+    return _serializer().dumps({"u": user.id, "k": kind})
+
+
+def unsubscribe_url(user: User, kind: str = "reports") -> str:
+    token = unsubscribe_token(user, kind)
+    return builder.external_url(
+        "reporting.unsubscribe", f"/impact-reports/unsubscribe/{token}", token=token
+    )
+
+
+def unsubscribe_headers(user: User, kind: str = "reports") -> dict[str, str]:
+    """RFC 2369 + RFC 8058 one-click unsubscribe headers."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(user, kind)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def user_for_unsubscribe(token: str) -> tuple[User, str]:
+    try:
+        data = _serializer().loads(token)
+        user = db.session.get(User, int(data["u"]))
+        kind = data["k"]
+    except (BadSignature, KeyError, TypeError, ValueError):
+        user, kind = None, ""
+    if user is None or kind not in ("reports", "reminders"):
+        raise NotFound(_("This unsubscribe link is not valid."))
+    return user, kind
+
+
+def unsubscribe(token: str) -> tuple[User, str]:
+    """Stop reports (or reminders) for the token's user; idempotent."""
+    user, kind = user_for_unsubscribe(token)
+    preference = preference_for(user)
+    if kind == "reports":
+        preference.cadence = Cadence.OFF
+    else:
+        preference.reminders = False
+    db.session.add(preference)
+    db.session.commit()
+    return user, kind
+
+
+def _preferences(user_ids: Iterable[int]) -> dict[int, ReportPreference]:
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    return {
+        p.user_id: p
+        for p in db.session.scalars(
+            select(ReportPreference).where(ReportPreference.user_id.in_(ids))
+        )
+    }
+
+
+# --- owners and recipients -----------------------------------------------------------------------
+
+
+@dataclass
+class Owner:
+    type: OwnerType
+    id: int
+    name: str
+    subject: object  # User, Organisation or Initiative
+    recipients: list[User] = field(default_factory=list)
+
+
+def portfolio_owners() -> list[Owner]:
+    """Every funder with a holding (contract C) and who receives its reports."""
+    from marketplace.portfolios.services import funders_with_holdings
+
+    owners = []
+    for funder in funders_with_holdings():
+        if isinstance(funder, User):
+            owners.append(Owner(OwnerType.USER, funder.id, funder.name, funder, [funder]))
+        else:
+            from marketplace.organisations.services import members_of
+
+            members = [m.user for m in members_of(funder)]
+            owners.append(Owner(OwnerType.ORGANISATION, funder.id, funder.name, funder, members))
+    return owners
+
+
+def initiative_owners() -> list[Owner]:
+    """Published initiatives (their owners receive the funding and impact report)."""
+    return [
+        Owner(OwnerType.INITIATIVE, i.id, i.name, i, list(i.owners))
+        for i in db.session.scalars(
+            select(Initiative)
+            .where(Initiative.status == InitiativeStatus.PUBLISHED)
+            .order_by(Initiative.id)
+        )
+    ]
+
+
+# --- claims --------------------------------------------------------------------------------------
+
+
+def _lease() -> timedelta:
+    seconds = current_app.config.get("REPORT_CLAIM_LEASE_SECONDS", DEFAULT_CLAIM_LEASE_SECONDS)
+    return timedelta(seconds=int(seconds))
+
+
+def claim_report(owner: Owner, period: Period, now: datetime) -> tuple[int, int] | None:
+    """Claim (owner, period) for this runner: (report id, claim version) or None if not ours."""
+    report = Report(
+        owner_type=owner.type,
+        owner_id=owner.id,
+        cadence=period.cadence,
+        period_start=period.start,
+        period_end=period.end,
+        status=ReportState.CLAIMED,
+        claimed_at=now,
+        claimed_by=RUNNER_ID,
+        attempts=1,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+        db.session.commit()
+        return report.id, 1
+    except IntegrityError:
+        pass  # exists: built, sent, claimed by someone, or left behind by a crash
+    row = db.session.execute(
+        select(Report.id, Report.status, Report.claimed_at, Report.attempts).where(
+            Report.owner_type == owner.type,
+            Report.owner_id == owner.id,
+            Report.period_start == period.start,
+            Report.period_end == period.end,
+        )
+    ).one()
+    stale = row.status == ReportState.CLAIMED and row.claimed_at < now - _lease()
+    retry = row.status == ReportState.FAILED and row.attempts < MAX_BUILD_ATTEMPTS
+    if not (stale or retry):
+        db.session.commit()
+        return None
+    result = db.session.execute(
+        update(Report)
+        .where(Report.id == row.id, Report.attempts == row.attempts, Report.status == row.status)
+        .values(
+            status=ReportState.CLAIMED,
+            claimed_at=now,
+            claimed_by=RUNNER_ID,
+            attempts=row.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return (row.id, row.attempts + 1) if result.rowcount == 1 else None
+
+
+def _still_ours(report_id: int, version: int):
+    return (
+        (Report.id == report_id)
+        & (Report.attempts == version)
+        & (Report.status == ReportState.CLAIMED)
+    )
+
+
+def after_build(report_id: int) -> None:
+    """Between building and queueing (a seam for tests that simulate a crash)."""
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    built: int = 0
+    skipped: int = 0
+    failed: int = 0
+    mails: int = 0
+
+
+def _recipient_language(user: User) -> str:
+    return user.locale if user.locale in LANGUAGES else "nl"
+
+
+def _render(owner: Owner, period: Period, language: str, cache: FigureCache):
+    with force_locale(language):  # metric names in highlights follow the locale
+        return _render_in_locale(owner, period, language, cache)
+
+
+def _render_in_locale(owner: Owner, period: Period, language: str, cache: FigureCache):
+    if owner.type == OwnerType.INITIATIVE:
+        figures = initiative_figures(owner.subject, period.start, period.end, cache)
+        if figures.received_cents <= 0 and not figures.series:
+            return None
+        title, body = builder.render_initiative_body(figures, period.cadence, language)
+    else:
+        figures = funder_figures(owner.subject, period.start, period.end, cache)
+        if not figures.holdings:
+            return None
+        title, body = builder.render_portfolio_body(owner.name, figures, period.cadence, language)
+    html = builder.document(title, body, language)
+    return title, body, html, builder.render_pdf(html)
+
+
+def build_report(
+    report_id: int, version: int, owner: Owner, period: Period, recipients, cache
+) -> int:
+    """Build HTML + PDF per language, then store them and queue the mails in one transaction."""
+    languages = sorted({_recipient_language(u) for u in recipients})
+    primary = languages[0] if len(languages) == 1 else "nl"
+    if primary not in languages:
+        languages.insert(0, primary)
+    renditions = {}
+    for language in languages:
+        rendered = _render(owner, period, language, cache)
+        if rendered is None:
+            return 0
+        renditions[language] = rendered
+    title, _body, html, pdf = renditions[primary]
+    db.session.commit()  # end the read transaction; the write below is short
+    after_build(report_id)
+    result = db.session.execute(
+        update(Report)
+        .where(_still_ours(report_id, version))
+        .values(
+            status=ReportState.BUILT,
+            title=title,
+            html=html,
+            pdf=pdf,
+            language=primary,
+            built_at=utcnow(),
+            last_error="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()  # another runner took over our claim; it sends, not us
+        return 0
+    queued = 0
+    for user in recipients:
+        language = _recipient_language(user)
+        r_title, body, _html, r_pdf = renditions[language]
+        mail = _report_mail(user, owner, period, r_title, body, r_pdf, language, report_id)
+        if queue_mail(mail, key=f"report:{report_id}:user:{user.id}", report_id=report_id):
+            queued += 1
+    db.session.commit()
+    return queued
+
+
+def _report_mail(user, owner, period, title, body, pdf, language, report_id) -> Mail:
+    unsubscribe = unsubscribe_url(user, "reports")
+    preferences = builder.external_url("reporting.preferences", "/impact-reports/preferences")
+    archive = builder.external_url(
+        "reporting.show_report", f"/impact-reports/{report_id}", report_id=report_id
+    )
+    html = builder.document(title, body, language, unsubscribe, preferences)
+    with force_locale(language):
+        text = render_template(
+            "reporting/mail/report.txt",
+            name=user.name,
+            start=period.start,
+            end=period.end,
+            archive_url=archive,
+            summary=title,
+            preferences_url=preferences,
+            unsubscribe_url=unsubscribe,
+        )
+        subject = title if owner.type == OwnerType.USER else f"{title} · {owner.name}"
+    return Mail(
+        to=user.email,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=[Attachment(f"impactbeurs-{period.key}-{report_id}.pdf", pdf)],
+        headers=unsubscribe_headers(user, "reports"),
+    )
+
+
+def _wanted(recipients, period: Period, preferences) -> list[User]:
+    chosen = []
+    for user in recipients:
+        if not user.active:
+            continue
+        preference = preferences.get(user.id)
+        cadence = preference.cadence if preference else Cadence.MONTHLY
+        if cadence == period.cadence:
+            chosen.append(user)
+    return chosen
+
+
+def run_due_reports(period: str | None = None, now: datetime | None = None) -> RunResult:
+    """Build and queue every due report exactly once (portfolios and initiatives)."""
+    now = now or utcnow()
+    periods = parse_period(period) if period else due_periods(now)
+    owners = portfolio_owners() + initiative_owners()
+    preferences = _preferences(u.id for o in owners for u in o.recipients)
+    result = RunResult()
+    cache = FigureCache()
+    for current in periods:
+        for owner in owners:
+            recipients = _wanted(owner.recipients, current, preferences)
+            if recipients:
+                _run_one(owner, current, recipients, now, cache, result)
+    db.session.commit()
+    return result
+
+
+def initiative_reports(period: str | None = None, now: datetime | None = None) -> RunResult:
+    """Only the initiatives' funding and impact reports (also part of run_due_reports)."""
+    now = now or utcnow()
+    periods = parse_period(period) if period else due_periods(now)
+    owners = initiative_owners()
+    preferences = _preferences(u.id for o in owners for u in o.recipients)
+    result = RunResult()
+    cache = FigureCache()
+    for current in periods:
+        for owner in owners:
+            recipients = _wanted(owner.recipients, current, preferences)
+            if recipients:
+                _run_one(owner, current, recipients, now, cache, result)
+    return result
+
+
+def _run_one(owner, period, recipients, now, cache, result: RunResult) -> None:
+    claim = claim_report(owner, period, now)
+    if claim is None:
+        result.skipped += 1
+        return
+    report_id, version = claim
+    try:
+        queued = build_report(report_id, version, owner, period, recipients, cache)
+    except Exception as error:  # noqa: BLE001 (one bad report must not stop the run)
+        db.session.rollback()
+        log.exception("report %s failed", report_id)
+        db.session.execute(
+            update(Report)
+            .where(_still_ours(report_id, version))
+            .values(status=ReportState.FAILED, last_error=f"{type(error).__name__}: {error}")
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        result.failed += 1
+        return
+    if queued == 0 and _is_claimed(report_id, version):
+        # Nothing to report (no holdings yet): drop the claim so a later run can try again.
+        db.session.execute(Report.__table__.delete().where(_still_ours(report_id, version)))
+        db.session.commit()
+        result.skipped += 1
+        return
+    result.built += 1
+    result.mails += queued
+
+
+def _is_claimed(report_id: int, version: int) -> bool:
+    return db.session.scalar(select(Report.id).where(_still_ours(report_id, version))) is not None
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+def _period_end(start: date, period: ReportPeriod) -> date:
+    months = {ReportPeriod.MONTH: 1, ReportPeriod.QUARTER: 3, ReportPeriod.YEAR: 12}[period]
+    index = start.year * 12 + start.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
+
+
+def expected_period(initiative_id: int, today: date) -> tuple[date, date] | None:
+    """The latest completed reporting period (the cadence of its last report; quarterly default)."""
+    last = db.session.scalar(
+        select(OutcomeReport)
+        .where(OutcomeReport.initiative_id == initiative_id)
+        .order_by(OutcomeReport.period_end.desc())
+        .limit(1)
+    )
+    cadence = last.period if last is not None else ReportPeriod.QUARTER
+    months = {ReportPeriod.MONTH: 1, ReportPeriod.QUARTER: 3, ReportPeriod.YEAR: 12}[cadence]
+    index = today.year * 12 + today.month - 1
+    index -= (today.month - 1) % months if months in (3, 12) else 0
+    index -= months
+    start = date(index // 12, index % 12 + 1, 1)
+    return start, _period_end(start, cadence)
+
+
+def due_date(period_end: date) -> date:
+    days = int(current_app.config.get("OUTCOME_REPORT_DUE_DAYS", 30))
+    return period_end + timedelta(days=days)
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind owners of outcome reports due within a week, and again a week after the due date."""
+    today = to_amsterdam(now or utcnow()).date()
+    declared = select(InitiativeOutcome.initiative_id, InitiativeOutcome.created_at).order_by(
+        InitiativeOutcome.created_at
+    )
+    first_declared: dict[int, datetime] = {}
+    for initiative_id, created_at in db.session.execute(declared):
+        first_declared.setdefault(initiative_id, created_at)
+    sent = 0
+    for initiative in db.session.scalars(
+        select(Initiative).where(
+            Initiative.id.in_(list(first_declared)),
+            Initiative.status == InitiativeStatus.PUBLISHED,
+        )
+    ):
+        start, end = expected_period(initiative.id, today)
+        if to_amsterdam(first_declared[initiative.id]).date() > end:
+            continue  # nothing was declared yet during that period
+        done = db.session.scalar(
+            select(OutcomeReport.id).where(
+                OutcomeReport.initiative_id == initiative.id,
+                OutcomeReport.period_start <= start,
+                OutcomeReport.period_end >= end,
+                or_(
+                    OutcomeReport.status == OutcomeStatus.SUBMITTED,
+                    OutcomeReport.status == OutcomeStatus.ACCEPTED,
+                ),
+            )
+        )
+        if done is not None:
+            continue
+        due = due_date(end)
+        if today >= due + timedelta(days=7):
+            kind = ReminderKind.OVERDUE
+        elif today >= due - timedelta(days=7):
+            kind = ReminderKind.DUE
+        else:
+            continue
+        sent += _remind(initiative, start, end, due, kind)
+    return sent
+
+
+def _remind(initiative: Initiative, start: date, end: date, due: date, kind) -> int:
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                ReminderLog(
+                    initiative_id=initiative.id, period_start=start, period_end=end, kind=kind
+                )
+            )
+    except IntegrityError:
+        db.session.commit()
+        return 0  # already reminded
+    preferences = _preferences(u.id for u in initiative.owners)
+    report_url = builder.external_url(
+        "impact.new_report",
+        f"/initiatives/{initiative.slug}/reports/new",
+        slug=initiative.slug,
+    )
+    count = 0
+    for user in initiative.owners:
+        preference = preferences.get(user.id)
+        if not user.active or (preference is not None and not preference.reminders):
+            continue
+        language = _recipient_language(user)
+        with force_locale(language):
+            text = render_template(
+                "reporting/mail/reminder.txt",
+                name=user.name,
+                initiative=initiative,
+                start=start,
+                end=end,
+                due=due,
+                overdue=kind == ReminderKind.OVERDUE,
+                report_url=report_url,
+                unsubscribe_url=unsubscribe_url(user, "reminders"),
+            )
+            if kind == ReminderKind.OVERDUE:
+                subject = _("Outcome report overdue: %(name)s", name=initiative.name)
+            else:
+                subject = _("Outcome report due: %(name)s", name=initiative.name)
+        mail = Mail(
+            to=user.email,
+            subject=subject,
+            text=text,
+            headers=unsubscribe_headers(user, "reminders"),
+        )
+        key = f"reminder:{initiative.id}:{start.isoformat()}:{kind.value}:user:{user.id}"
+        if queue_mail(mail, key=key):
+            count += 1
+    db.session.commit()
+    return count
+
+
+# --- archive -------------------------------------------------------------------------------------
+
+
+def _owner_conditions(user: User):
+    conditions = [(Report.owner_type == OwnerType.USER) & (Report.owner_id == user.id)]
+    try:
+        from marketplace.organisations.services import organisations_of
+
+        org_ids = [o.id for o in organisations_of(user)]
+    except ImportError:  # pragma: no cover
+        org_ids = []
+    if org_ids:
+        conditions.append(
+            (Report.owner_type == OwnerType.ORGANISATION) & Report.owner_id.in_(org_ids)
+        )
+    initiative_ids = [
+        i.id
+        for i in db.session.scalars(
+            select(Initiative).where(Initiative.owners.any(User.id == user.id))
+        )
+    ]
+    if initiative_ids:
+        conditions.append(
+            (Report.owner_type == OwnerType.INITIATIVE) & Report.owner_id.in_(initiative_ids)
+        )
+    return or_(*conditions)
+
+
+def reports_for(user: User, page: int = 1, per_page: int = 20):
+    """The user's archive: own, organisations' and initiatives' reports, newest first."""
+    query = (
+        select(Report)
+        .where(
+            _owner_conditions(user),
+            Report.status.in_([ReportState.BUILT, ReportState.SENT]),
+        )
+        .order_by(Report.period_end.desc(), Report.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get_report(report_id: int, user: User) -> Report:
+    """A report of the user's own, of one of their organisations or initiatives; else NotFound."""
+    report = db.session.scalar(
+        select(Report).where(
+            Report.id == report_id,
+            _owner_conditions(user),
+            Report.status.in_([ReportState.BUILT, ReportState.SENT]),
+        )
+    )
+    if report is None:
+        raise NotFound(_("Report not found."))
+    return report
+
+
+def owner_name(report: Report) -> str:
+    if report.owner_type == OwnerType.USER:
+        user = db.session.get(User, report.owner_id)
+        return user.name if user else ""
+    if report.owner_type == OwnerType.INITIATIVE:
+        initiative = db.session.get(Initiative, report.owner_id)
+        return initiative.name if initiative else ""
+    from marketplace.organisations.models import Organisation
+
+    organisation = db.session.get(Organisation, report.owner_id)
+    return organisation.name if organisation else ""

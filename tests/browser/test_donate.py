@@ -1,0 +1,51 @@
+"""A donor gives with the payment simulator from the initiative page; the progress bar moves."""
+
+import re
+
+from playwright.sync_api import expect
+
+from marketplace.accounts.services import create_user
+from marketplace.extensions import db
+from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
+
+PASSWORD = "een-goed-wachtwoord"
+
+
+def seed(app):
+    with app.app_context():
+        owner = create_user("eigenaar-donate@example.org", PASSWORD, "Eigenaar")
+        create_user("gever-donate@example.org", PASSWORD, "Gerda Gever")
+        initiative = Initiative(
+            slug="speeltuin-de-donatie", name="Speeltuin De Donatie",
+            legal_name="Stichting Speeltuin",
+            theme=Theme.COMMUNITY, summary="Een speeltuin.", description="Wij bouwen.",
+            municipality="Zwolle", funding_goal_cents=100000, anbi=True, rsin="002441484",
+            status=InitiativeStatus.PUBLISHED,
+        )  # fmt: skip
+        initiative.owners.append(owner)
+        db.session.add(initiative)
+        db.session.commit()
+
+
+def test_donate_with_the_simulator_moves_the_progress_bar(live_server, page):
+    seed(live_server.app)
+    page.goto(live_server.url + "/account/login")
+    page.fill("#email", "gever-donate@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("main button:has-text('Inloggen')")
+
+    page.goto(live_server.url + "/initiatives/speeltuin-de-donatie")
+    expect(page.get_by_test_id("raised")).to_contain_text("0,00")
+    page.click("button.preset[data-amount='25']")
+    expect(page.locator("#amount")).to_have_value("25")
+    page.get_by_test_id("give-submit").click()
+
+    expect(page.get_by_test_id("simulator")).to_contain_text("TEST")
+    page.get_by_test_id("simulate-paid").click()
+
+    expect(page).to_have_url(re.compile(r"/donations/\d+/return"))
+    expect(page.get_by_test_id("status-label")).to_have_text("Betaald")
+    page.get_by_test_id("back-to-initiative").click()
+    expect(page.get_by_test_id("raised")).to_contain_text("25,00")
+    expect(page.locator("[data-testid=funding-progress] progress")).to_have_attribute("value", "2")
+    expect(page.get_by_test_id("donor-wall")).to_contain_text("Gerda Gever")

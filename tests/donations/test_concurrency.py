@@ -1,0 +1,64 @@
+"""PostgreSQL only: 20 concurrent duplicate webhooks give one paid transition, one ledger row."""
+
+import os
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.donations.models import Contribution, ContributionEvent, ContributionStatus
+from marketplace.extensions import db
+from tests.donations.conftest import configured
+from tests.fakes import fake_mollie
+
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
+    reason="needs PostgreSQL (TEST_DATABASE_URL) for real row locks",
+)
+
+
+@pytest.mark.committed_db
+def test_twenty_concurrent_duplicate_webhooks_credit_once(app, make_user, make_initiative):
+    donor = make_user()
+    initiative = make_initiative()
+    with (
+        fake_mollie() as mollie,
+        configured(
+            app,
+            PAYMENT_PROVIDER="mollie",
+            MOLLIE_API_KEY="test_fakefakefakefakefakefakefakefa",
+            MOLLIE_API_ENDPOINT=mollie.url,
+            CHECKOUT_RATE_LIMIT="10000 per minute",
+        ),
+    ):
+        from marketplace.donations.services import start_checkout
+
+        contribution = start_checkout(donor, initiative.id, "25.00")
+        payment_id = contribution.provider_payment_id
+        contribution_id = contribution.id
+        mollie.pay(payment_id)
+        db.session.remove()
+
+        barrier = threading.Barrier(20)
+        codes = []
+
+        def deliver():
+            with app.app_context():
+                client = app.test_client()
+                barrier.wait()
+                codes.append(client.post("/webhooks/mollie", data={"id": payment_id}).status_code)
+                db.session.remove()
+
+        threads = [threading.Thread(target=deliver) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+
+    assert codes == [200] * 20
+    contribution = db.session.get(Contribution, contribution_id)
+    assert contribution.status == ContributionStatus.PAID
+    events = db.session.scalars(
+        select(ContributionEvent).where(ContributionEvent.contribution_id == contribution_id)
+    ).all()
+    assert [(e.kind.value, e.amount_cents) for e in events] == [("payment", 2500)]

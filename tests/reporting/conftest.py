@@ -1,0 +1,130 @@
+"""Reporting fixtures: a real SMTP server (aiosmtpd), paid gifts, accepted outcome reports."""
+
+import email
+import socket
+import threading
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from marketplace.accounts.models import Role
+from marketplace.donations.models import Contribution, ContributionStatus
+from marketplace.extensions import db
+from marketplace.impact import services as impact_services
+from marketplace.impact.models import InitiativeOutcome, Metric, MetricProxy, ValueKind
+from marketplace.initiatives.models import Theme
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """Collects every message the SMTP server receives (parsed)."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server on a free port; app.config points at it for the test."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def pay():
+    """A paid contribution (as the payments domain records it)."""
+
+    def do(user, initiative, cents, paid_at, organisation_id=None):
+        contribution = Contribution(
+            initiative_id=initiative.id,
+            user_id=user.id,
+            organisation_id=organisation_id,
+            amount_cents=cents,
+            provider="simulator",
+            provider_payment_id=f"sim_{initiative.id}_{user.id}_{paid_at.timestamp()}_{cents}",
+            status=ContributionStatus.PAID,
+            paid_at=paid_at,
+            donor_email=user.email,
+        )
+        db.session.add(contribution)
+        db.session.commit()
+        return contribution
+
+    return do
+
+
+@pytest.fixture
+def accepted_outcome(make_user):
+    """An accepted outcome report of `quantity` people valued at EUR 100 each (fiscal)."""
+
+    def do(initiative, owner, quantity, start, end, reviewed_at, level=2):
+        metric = Metric(
+            code=f"reporting_metric_{initiative.id}",
+            theme=Theme.CARE,
+            name_nl="Eenzame ouderen bereikt",
+            name_en="Lonely elderly reached",
+            unit="person",
+            value_kind=ValueKind.FISCAL,
+        )
+        metric.proxies.append(
+            MetricProxy(value=Decimal("100"), price_year=2024, valid_from=date(2020, 1, 1))
+        )
+        db.session.add(metric)
+        db.session.add(
+            InitiativeOutcome(
+                initiative_id=initiative.id,
+                metric=metric,
+                deadweight=Decimal(0),
+                displacement=Decimal(0),
+                attribution=Decimal(0),
+                drop_off=Decimal(0),
+                duration_years=1,
+            )
+        )
+        db.session.commit()
+        report = impact_services.create_outcome_report(
+            initiative,
+            owner,
+            {
+                "period_start": start.isoformat(),
+                "period_end": end.isoformat(),
+                "values": [{"metric": metric.code, "quantity": str(quantity)}],
+                "evidence_url": "https://example.org/evidence.pdf",
+                "note": "",
+                "submit": True,
+            },
+        )
+        verifier = make_user(role=Role.VERIFIER)
+        report = impact_services.review_outcome_report(report.id, verifier, "accepted", "", level)
+        report.reviewed_at = reviewed_at
+        db.session.commit()
+        return report
+
+    return do
+
+
+def at(year, month, day, hour=12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)

@@ -1,0 +1,125 @@
+"""The outbox: real SMTP delivery, retries with exponential backoff, failures visible to admins."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import Role
+from marketplace.extensions import db
+from marketplace.mailer import Attachment, Mail
+from marketplace.reporting import mailer
+from marketplace.reporting.models import MailMessage, MailStatus
+from tests.reporting.conftest import at, free_port
+
+
+def queue(key=None, to="a@example.org"):
+    message = mailer.queue_mail(
+        Mail(
+            to=to,
+            subject="Hallo",
+            text="Tekst",
+            html="<p>Tekst</p>",
+            attachments=[Attachment("x.pdf", b"%PDF-1.7 test")],
+            headers={"List-Unsubscribe": "<https://example.org/u>"},
+        ),
+        key=key,
+    )
+    db.session.commit()
+    return message
+
+
+def test_queued_mail_is_delivered_once_over_smtp(app, smtp):
+    message = queue()
+
+    first = mailer.deliver_due_mail()
+    second = mailer.deliver_due_mail()
+
+    assert (first.sent, second.sent) == (1, 0)
+    assert len(smtp.messages) == 1
+    received = smtp.messages[0]
+    assert received["Subject"] == "Hallo"
+    assert received["Message-ID"] == message.message_id
+    assert received["List-Unsubscribe"] == "<https://example.org/u>"
+    assert [p.get_content() for p in received.iter_attachments()] == [b"%PDF-1.7 test"]
+    db.session.refresh(message)
+    assert message.status == MailStatus.SENT
+
+
+def test_same_key_is_queued_once(app):
+    assert queue(key="k-1") is not None
+    assert queue(key="k-1") is None
+    assert len(db.session.scalars(select(MailMessage).where(MailMessage.key == "k-1")).all()) == 1
+
+
+def test_failed_delivery_is_retried_with_exponential_backoff(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    monkeypatch.setitem(app.config, "MAIL_BACKOFF_SECONDS", 60)
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
+    message = queue()
+    now = at(2026, 11, 1, 10)
+    message.next_attempt_at = now
+    db.session.commit()
+
+    assert mailer.deliver_due_mail(now=now).retried == 1
+    db.session.refresh(message)
+    assert (message.status, message.attempts) == (MailStatus.QUEUED, 1)
+    assert message.next_attempt_at == now + timedelta(seconds=60)
+    assert "ConnectionRefusedError" in message.last_error
+
+    assert mailer.deliver_due_mail(now=now + timedelta(seconds=59)).retried == 0  # not due yet
+    assert mailer.deliver_due_mail(now=now + timedelta(seconds=60)).retried == 1
+    db.session.refresh(message)
+    assert message.next_attempt_at == now + timedelta(seconds=60 + 120)  # doubled
+
+    assert mailer.deliver_due_mail(now=now + timedelta(seconds=180)).failed == 1
+    db.session.refresh(message)
+    assert (message.status, message.attempts) == (MailStatus.FAILED, 3)
+
+
+def test_retry_after_the_server_is_back_delivers(app, smtp, monkeypatch):
+    port = app.config["MAIL_PORT"]
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    message = queue()
+    now = at(2026, 11, 1, 10)
+    message.next_attempt_at = now
+    db.session.commit()
+    mailer.deliver_due_mail(now=now)
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+
+    result = mailer.deliver_due_mail(now=now + timedelta(minutes=2))
+
+    assert result.sent == 1
+    assert len(smtp.messages) == 1
+
+
+def test_a_stale_sending_claim_is_taken_over_after_the_lease(app, smtp):
+    message = queue()
+    now = at(2026, 11, 1, 10)
+    message.status = MailStatus.SENDING  # a delivery run died mid-send
+    message.claimed_at = now
+    message.claim_token = "dead"
+    db.session.commit()
+
+    assert mailer.deliver_due_mail(now=now + timedelta(minutes=5)).sent == 0
+    assert mailer.deliver_due_mail(now=now + timedelta(minutes=11)).sent == 1
+
+
+def test_admin_sees_failed_mail(app, client, login, make_user):
+    message = queue(to="failed@example.org")
+    message.status = MailStatus.FAILED
+    message.last_error = "SMTPRecipientsRefused"
+    db.session.commit()
+    admin = make_user(role=Role.ADMIN)
+    login(admin)
+
+    page = client.get("/impact-reports/admin/failed-mail")
+
+    assert page.status_code == 200
+    assert "failed@example.org" in page.get_data(as_text=True)
+    assert "SMTPRecipientsRefused" in page.get_data(as_text=True)
+
+
+def test_failed_mail_page_is_for_admins_only(app, client, login, make_user):
+    login(make_user())
+    assert client.get("/impact-reports/admin/failed-mail").status_code == 403
