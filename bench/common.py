@@ -46,12 +46,12 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 1, extra_env: d
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                if requests.get(base + "/ping", timeout=1).ok:
+                if requests.get(base + "/ping", timeout=5).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or busy starting up
                 time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not start")

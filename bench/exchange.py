@@ -18,43 +18,14 @@ import random
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import free_port, print_rows, time_requests  # noqa: E402
+from bench.common import gunicorn, print_rows, time_requests  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@contextmanager
-def gunicorn(database_url: str, workers: int = 2):
-    """Serve wsgi:app with gunicorn; waits (up to 90 s) until /ping answers."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret",
-           "RATELIMIT_ENABLED": "false"}  # fmt: skip
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if requests.get(base + "/ping", timeout=5).ok:
-                    break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 DB_NAME = "exchange_bench"

@@ -119,8 +119,22 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "DONATION_MAX_AMOUNT": os.environ.get("DONATION_MAX_AMOUNT", "25000.00"),
         "IDEAL_METHOD_LABEL": os.environ.get("IDEAL_METHOD_LABEL", "iDEAL"),
         "PAYMENT_HTTP_TIMEOUT": float(os.environ.get("PAYMENT_HTTP_TIMEOUT", "10")),
+        "CHECKOUT_RATE_LIMIT": os.environ.get("CHECKOUT_RATE_LIMIT", "20 per minute"),
+        "PAYMENT_LOCK_TIMEOUT_MS": int(os.environ.get("PAYMENT_LOCK_TIMEOUT_MS", "5000")),
+        "DONATION_RECEIPTS_ENABLED": env_bool("DONATION_RECEIPTS_ENABLED", True),
         # Impact
         "SROI_DISCOUNT_RATE": os.environ.get("SROI_DISCOUNT_RATE", "0.0225"),
+        "OUTCOME_REPORT_DUE_DAYS": int(os.environ.get("OUTCOME_REPORT_DUE_DAYS", "30")),
+        # Portfolios and exchange (precomputed figures)
+        "PORTFOLIO_COMPARABLES_MAX_AGE": int(
+            os.environ.get("PORTFOLIO_COMPARABLES_MAX_AGE", "3600")
+        ),
+        "EXCHANGE_SYNC_INDEX_LIMIT": int(os.environ.get("EXCHANGE_SYNC_INDEX_LIMIT", "2000")),
+        # Mail outbox and scheduled reports
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_BACKOFF_SECONDS": int(os.environ.get("MAIL_BACKOFF_SECONDS", "60")),
+        "MAIL_CLAIM_LEASE_SECONDS": int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600")),
+        "REPORT_CLAIM_LEASE_SECONDS": int(os.environ.get("REPORT_CLAIM_LEASE_SECONDS", "900")),
         # Map tiles for "discover nearby"
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -127,14 +127,19 @@ def document(
     language: str,
     unsubscribe_url: str | None = None,
     preferences_url: str | None = None,
+    inline_css: bool = True,
 ) -> str:
-    """A standalone HTML document (CSS inlined) for the PDF, the archive copy and mail."""
+    """A standalone HTML document (CSS inlined) for the archive copy and mail.
+
+    With inline_css=False it is the PDF's document: the PDF renderer adds the same CSS, parsed once
+    per process (see reporting/pdf.py).
+    """
     with force_locale(language):
         return render_template(
             "reporting/_document.html",
             title=title,
             body=body,
-            css=report_css(),
+            css=report_css() if inline_css else "",
             language=language,
             unsubscribe_url=unsubscribe_url,
             preferences_url=preferences_url,
@@ -149,18 +154,16 @@ def extract_body(html: str) -> str:
     return html[start + len(BODY_START) : end]
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a report document (WeasyPrint; the inline SVG chart is vector in the PDF)."""
-    from weasyprint import HTML
+def pdf_renderer(workers: int = 1):
+    """A PdfRenderer for this app's report CSS (serial, or a pool of `workers` processes)."""
+    from marketplace.reporting.pdf import PdfRenderer
 
-    return HTML(string=html, base_url=current_app.config["PUBLIC_BASE_URL"]).write_pdf(
-        font_config=_font_config()
-    )
+    return PdfRenderer(report_css(), current_app.config["PUBLIC_BASE_URL"], workers)
 
 
-@lru_cache(maxsize=1)
-def _font_config():
-    """One FontConfiguration per process: fontconfig lookups dominate small documents."""
-    from weasyprint.text.fonts import FontConfiguration
+def render_pdf(title: str, body: str, language: str) -> bytes:
+    """The PDF of a report (WeasyPrint; the inline SVG chart is vector in the PDF)."""
+    from marketplace.reporting import pdf
 
-    return FontConfiguration()
+    pdf.configure(report_css(), current_app.config["PUBLIC_BASE_URL"])
+    return pdf.render(document(title, body, language, inline_css=False))

@@ -12,7 +12,9 @@ import logging
 import os
 import socket
 import uuid
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -50,6 +52,8 @@ RUNNER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 DEFAULT_CLAIM_LEASE_SECONDS = 900
 MAX_BUILD_ATTEMPTS = 5
 LANGUAGES = ("nl", "en")
+POOL_MIN_REPORTS = 16  # fewer due reports: build serially (starting workers costs ~1 s)
+PIPELINE_DEPTH = 4  # reports per pool worker rendered ahead of storing
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -331,46 +335,74 @@ def _render(owner: Owner, period: Period, language: str, cache: FigureCache):
 
 
 def _render_in_locale(owner: Owner, period: Period, language: str, cache: FigureCache):
+    """(title, body HTML) of the report in `language`, or None when there is nothing to report."""
     if owner.type == OwnerType.INITIATIVE:
         figures = initiative_figures(owner.subject, period.start, period.end, cache)
         if figures.received_cents <= 0 and not figures.series:
             return None
-        title, body = builder.render_initiative_body(figures, period.cadence, language)
-    else:
-        figures = funder_figures(owner.subject, period.start, period.end, cache)
-        if not figures.holdings:
-            return None
-        title, body = builder.render_portfolio_body(owner.name, figures, period.cadence, language)
-    html = builder.document(title, body, language)
-    return title, body, html, builder.render_pdf(html)
+        return builder.render_initiative_body(figures, period.cadence, language)
+    figures = funder_figures(owner.subject, period.start, period.end, cache)
+    if not figures.holdings:
+        return None
+    return builder.render_portfolio_body(owner.name, figures, period.cadence, language)
 
 
-def build_report(
-    report_id: int, version: int, owner: Owner, period: Period, recipients, cache
-) -> int:
-    """Build HTML + PDF per language, then store them and queue the mails in one transaction."""
+@dataclass
+class _Pending:
+    """A claimed report whose HTML is rendered and whose PDFs are being rendered."""
+
+    report_id: int
+    version: int
+    owner: Owner
+    period: Period
+    recipients: list[User]
+    primary: str
+    renditions: dict[str, tuple[str, str]]  # language -> (title, body)
+    pdfs: dict[str, Future]  # language -> PDF bytes
+
+
+def _languages(recipients) -> tuple[str, list[str]]:
+    """(language of the archive copy, every language to render)."""
     languages = sorted({_recipient_language(u) for u in recipients})
     primary = languages[0] if len(languages) == 1 else "nl"
     if primary not in languages:
         languages.insert(0, primary)
+    return primary, languages
+
+
+def _start_report(report_id, version, owner, period, recipients, cache, renderer):
+    """Render the HTML per language and submit its PDFs; None when there is nothing to report."""
+    primary, languages = _languages(recipients)
     renditions = {}
     for language in languages:
         rendered = _render(owner, period, language, cache)
         if rendered is None:
-            return 0
+            return None
         renditions[language] = rendered
-    title, _body, html, pdf = renditions[primary]
-    db.session.commit()  # end the read transaction; the write below is short
+    db.session.commit()  # end the read transaction before the (possibly parallel) PDF work
+    pdfs = {
+        language: renderer.submit(builder.document(title, body, language, inline_css=False))
+        for language, (title, body) in renditions.items()
+    }
+    return _Pending(report_id, version, owner, period, recipients, primary, renditions, pdfs)
+
+
+def _store_report(pending: _Pending) -> int | None:
+    """Store HTML + PDF and queue the mails in one transaction; None if the claim was lost."""
+    pdfs = {language: future.result() for language, future in pending.pdfs.items()}
+    title, body = pending.renditions[pending.primary]
+    html = builder.document(title, body, pending.primary)
+    report_id = pending.report_id
     after_build(report_id)
     result = db.session.execute(
         update(Report)
-        .where(_still_ours(report_id, version))
+        .where(_still_ours(report_id, pending.version))
         .values(
             status=ReportState.BUILT,
             title=title,
             html=html,
-            pdf=pdf,
-            language=primary,
+            pdf=pdfs[pending.primary],
+            language=pending.primary,
             built_at=utcnow(),
             last_error="",
         )
@@ -378,12 +410,13 @@ def build_report(
     )
     if result.rowcount != 1:
         db.session.rollback()  # another runner took over our claim; it sends, not us
-        return 0
+        return None
     queued = 0
-    for user in recipients:
+    for user in pending.recipients:
         language = _recipient_language(user)
-        r_title, body, _html, r_pdf = renditions[language]
-        mail = _report_mail(user, owner, period, r_title, body, r_pdf, language, report_id)
+        r_title, r_body = pending.renditions[language]
+        owner, period, pdf = pending.owner, pending.period, pdfs[language]
+        mail = _report_mail(user, owner, period, r_title, r_body, pdf, language, report_id)
         if queue_mail(mail, key=f"report:{report_id}:user:{user.id}", report_id=report_id):
             queued += 1
     db.session.commit()
@@ -431,71 +464,106 @@ def _wanted(recipients, period: Period, preferences) -> list[User]:
     return chosen
 
 
+def build_workers() -> int:
+    """REPORT_BUILD_WORKERS, default the number of CPUs this process may use."""
+    configured = current_app.config.get("REPORT_BUILD_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
 def run_due_reports(period: str | None = None, now: datetime | None = None) -> RunResult:
     """Build and queue every due report exactly once (portfolios and initiatives)."""
     now = now or utcnow()
     periods = parse_period(period) if period else due_periods(now)
-    owners = portfolio_owners() + initiative_owners()
-    preferences = _preferences(u.id for o in owners for u in o.recipients)
-    result = RunResult()
-    cache = FigureCache()
-    for current in periods:
-        for owner in owners:
-            recipients = _wanted(owner.recipients, current, preferences)
-            if recipients:
-                _run_one(owner, current, recipients, now, cache, result)
-    db.session.commit()
-    return result
+    return _run(portfolio_owners() + initiative_owners(), periods, now)
 
 
 def initiative_reports(period: str | None = None, now: datetime | None = None) -> RunResult:
     """Only the initiatives' funding and impact reports (also part of run_due_reports)."""
     now = now or utcnow()
     periods = parse_period(period) if period else due_periods(now)
-    owners = initiative_owners()
+    return _run(initiative_owners(), periods, now)
+
+
+def _run(owners: list[Owner], periods: list[Period], now: datetime) -> RunResult:
+    """Claim, render and store each due report; PDFs in a process pool when there are many.
+
+    This process does everything that touches the database (claims, figures, HTML, storing,
+    queueing) in order; only HTML -> PDF runs in the pool, at most PIPELINE_DEPTH reports per
+    worker ahead, so claims are held for seconds, far below the lease.
+    """
     preferences = _preferences(u.id for o in owners for u in o.recipients)
-    result = RunResult()
-    cache = FigureCache()
+    jobs = []
     for current in periods:
         for owner in owners:
             recipients = _wanted(owner.recipients, current, preferences)
             if recipients:
-                _run_one(owner, current, recipients, now, cache, result)
+                jobs.append((owner, current, recipients))
+    result = RunResult()
+    cache = FigureCache()
+    workers = build_workers() if len(jobs) >= POOL_MIN_REPORTS else 1
+    with builder.pdf_renderer(workers) as renderer:
+        depth = PIPELINE_DEPTH * renderer.workers if renderer.parallel else 0
+        in_flight: deque[_Pending] = deque()
+        for owner, current, recipients in jobs:
+            pending = _start_one(owner, current, recipients, now, cache, renderer, result)
+            if pending is not None:
+                in_flight.append(pending)
+            while len(in_flight) > depth:
+                _finish_one(in_flight.popleft(), result)
+        while in_flight:
+            _finish_one(in_flight.popleft(), result)
+    db.session.commit()
     return result
 
 
-def _run_one(owner, period, recipients, now, cache, result: RunResult) -> None:
+def _start_one(owner, period, recipients, now, cache, renderer, result: RunResult):
     claim = claim_report(owner, period, now)
     if claim is None:
         result.skipped += 1
-        return
+        return None
     report_id, version = claim
     try:
-        queued = build_report(report_id, version, owner, period, recipients, cache)
+        pending = _start_report(report_id, version, owner, period, recipients, cache, renderer)
     except Exception as error:  # noqa: BLE001 (one bad report must not stop the run)
-        db.session.rollback()
-        log.exception("report %s failed", report_id)
-        db.session.execute(
-            update(Report)
-            .where(_still_ours(report_id, version))
-            .values(status=ReportState.FAILED, last_error=f"{type(error).__name__}: {error}")
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-        result.failed += 1
-        return
-    if queued == 0 and _is_claimed(report_id, version):
+        _failed(report_id, version, error, result)
+        return None
+    if pending is None:
         # Nothing to report (no holdings yet): drop the claim so a later run can try again.
         db.session.execute(Report.__table__.delete().where(_still_ours(report_id, version)))
         db.session.commit()
+        result.skipped += 1
+    return pending
+
+
+def _finish_one(pending: _Pending, result: RunResult) -> None:
+    try:
+        queued = _store_report(pending)
+    except Exception as error:  # noqa: BLE001 (one bad report must not stop the run)
+        _failed(pending.report_id, pending.version, error, result)
+        return
+    if queued is None:
         result.skipped += 1
         return
     result.built += 1
     result.mails += queued
 
 
-def _is_claimed(report_id: int, version: int) -> bool:
-    return db.session.scalar(select(Report.id).where(_still_ours(report_id, version))) is not None
+def _failed(report_id: int, version: int, error: Exception, result: RunResult) -> None:
+    db.session.rollback()
+    log.error("report %s failed", report_id, exc_info=error)
+    db.session.execute(
+        update(Report)
+        .where(_still_ours(report_id, version))
+        .values(status=ReportState.FAILED, last_error=f"{type(error).__name__}: {error}")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    result.failed += 1
 
 
 # --- reminders -----------------------------------------------------------------------------------
