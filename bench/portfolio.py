@@ -16,7 +16,6 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import bench.common  # noqa: E402
 from bench.common import gunicorn, print_rows, time_requests  # noqa: E402
 from bench.generate import BENCH_EMAIL, BENCH_ORGANISATION, BENCH_PASSWORD  # noqa: E402
 
@@ -61,18 +60,6 @@ def login(base: str) -> requests.Session:
     return session
 
 
-class _PatientRequests:
-    """bench.common waits for /ping with a 1 s read timeout and only retries on refused
-    connections; on a loaded machine the first request (app import) takes longer than that."""
-
-    ConnectionError = (requests.ConnectionError, requests.Timeout)
-    Session = requests.Session
-
-    @staticmethod
-    def get(url, timeout=None, **kwargs):
-        return requests.get(url, timeout=30, **kwargs)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=200)
@@ -82,7 +69,6 @@ def main() -> None:
     if not url:
         sys.exit("Set DATABASE_URL (the database filled by bench/generate.py).")
     org_id, token, contributions = prepare(url)
-    bench.common.requests = _PatientRequests
     with gunicorn(url, workers=args.workers) as base:
         session = login(base)
         page = session.get(f"{base}/organisations/{org_id}/portfolio", timeout=60)

@@ -224,23 +224,15 @@ def new_report(slug: str):
     services.require_owner(initiative, current_user)
     outcomes = services.declared_outcomes(initiative)
     form = ReportForm()
-    errors: dict = {}
-    if form.validate_on_submit():
-        stream, name = _evidence_upload(form)
-        submit = request.form.get("action") == "submit"
-        try:
-            report = services.create_outcome_report(
-                initiative, current_user, _report_data(form, outcomes, submit), stream, name
-            )
-        except InvalidInput as error:
-            errors = error.errors
-            show_errors(form, error)
-        else:
-            flash(
-                _("The report is submitted for review.") if submit else _("The draft is saved."),
-                "success",
-            )
-            return redirect(url_for("impact.report", report_id=report.id))
+    saved, errors = _save_report_form(
+        form,
+        outcomes,
+        lambda data, stream, name: services.create_outcome_report(
+            initiative, current_user, data, stream, name
+        ),
+    )
+    if saved is not None:
+        return redirect(url_for("impact.report", report_id=saved.id))
     status = 422 if (form.errors or errors) else 200
     return render_template(
         "impact/report_form.html",
@@ -251,6 +243,27 @@ def new_report(slug: str):
         errors=errors,
         quantities=request.form,
     ), status
+
+
+def _save_report_form(form: ReportForm, outcomes, save):
+    """Validate the report form and call `save(data, evidence stream, evidence name)`.
+
+    Returns (the saved report, {}) on success, else (None, field errors) with the form marked.
+    """
+    if not form.validate_on_submit():
+        return None, {}
+    stream, name = _evidence_upload(form)
+    submit = request.form.get("action") == "submit"
+    try:
+        report = save(_report_data(form, outcomes, submit), stream, name)
+    except InvalidInput as error:
+        show_errors(form, error)
+        return None, error.errors
+    flash(
+        _("The report is submitted for review.") if submit else _("The draft is saved."),
+        "success",
+    )
+    return report, {}
 
 
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
@@ -273,23 +286,15 @@ def edit_report(report_id: int):
         if request.method == "GET"
         else None
     )
-    errors: dict = {}
-    if form.validate_on_submit():
-        stream, name = _evidence_upload(form)
-        submit = request.form.get("action") == "submit"
-        try:
-            services.update_outcome_report(
-                report, current_user, _report_data(form, outcomes, submit), stream, name
-            )
-        except InvalidInput as error:
-            errors = error.errors
-            show_errors(form, error)
-        else:
-            flash(
-                _("The report is submitted for review.") if submit else _("The draft is saved."),
-                "success",
-            )
-            return redirect(url_for("impact.report", report_id=report.id))
+    saved, errors = _save_report_form(
+        form,
+        outcomes,
+        lambda data, stream, name: (
+            services.update_outcome_report(report, current_user, data, stream, name) or report
+        ),
+    )
+    if saved is not None:
+        return redirect(url_for("impact.report", report_id=report.id))
     quantities = (
         {f"quantity-{v.metric.code}": _plain(v.quantity) for v in report.values}
         if request.method == "GET"

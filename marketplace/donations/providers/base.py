@@ -143,7 +143,7 @@ class PaymentProvider(ABC):
 
     def __init__(self, config: dict):
         self.config = config
-        self.timeout = float(config.get("PAYMENT_HTTP_TIMEOUT", 10))
+        self.timeout = config.get("PAYMENT_HTTP_TIMEOUT", 10)  # seconds (a number from config)
 
     @abstractmethod
     def methods(self) -> list[tuple[str, str]]:
