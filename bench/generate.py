@@ -264,7 +264,8 @@ def main() -> None:
             pg.commit()
             print(f"initiative_months {count} ({time.monotonic() - started:.0f}s)")
             pg.autocommit = True
-            cur.execute("ANALYZE")
+            # VACUUM too: it sets the visibility map that index-only scans need on fresh tables.
+            cur.execute("VACUUM (ANALYZE)")
         finally:
             raw.close()
 

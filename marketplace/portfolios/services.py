@@ -5,6 +5,11 @@ gifts made on its behalf). The arithmetic is `marketplace.portfolios.attribution
 initiatives' monthly inputs and values come precomputed from `marketplace.exchange.figures`
 (table initiative_months), and the funder's own monthly net gifts from one grouped query, so a
 portfolio costs a fixed handful of queries whatever its number of holdings.
+
+On PostgreSQL `build_portfolio` reads both as one row per holding (arrays straight from the
+driver) and sums them per month with list operations; `build_portfolio_reference` is the plain
+Python computation (used on SQLite, and in the tests as the reference: the figures must be equal
+to the last Decimal digit, since the same operations run in the same order).
 """
 
 from bisect import bisect_left

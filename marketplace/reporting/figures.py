@@ -334,7 +334,7 @@ def funder_figures(funder, start: date, end: date, cache: FigureCache | None = N
         return portfolio_figures(owner_type, funder.id, start, end, cache)
     end_month = month_start(end)
     before_month = month_start(start - timedelta(days=1))
-    portfolio = build_portfolio(funder, last=end_month)
+    portfolio = build_portfolio(funder, last=end_month, with_holding_series=True)
     if not portfolio.holdings:
         return PortfolioFigures(start, end, [], [], source="build_portfolio")
     ids = [h.initiative.id for h in portfolio.holdings]
