@@ -135,6 +135,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_BACKOFF_SECONDS": int(os.environ.get("MAIL_BACKOFF_SECONDS", "60")),
         "MAIL_CLAIM_LEASE_SECONDS": int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600")),
         "REPORT_CLAIM_LEASE_SECONDS": int(os.environ.get("REPORT_CLAIM_LEASE_SECONDS", "900")),
+        # PDF processes for `reports run` and the scheduler; empty = the CPUs this process may use
+        "REPORT_BUILD_WORKERS": os.environ.get("REPORT_BUILD_WORKERS") or None,
         # Map tiles for "discover nearby"
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -53,8 +53,15 @@ def build_message(mail: Mail) -> EmailMessage:
 
 
 def send_mail(mail: Mail) -> EmailMessage:
-    """Send now, raising on failure (callers that must not lose mail retry via the outbox)."""
+    """Send now, raising on failure (callers that must not lose mail use the outbox)."""
     message = build_message(mail)
+    transmit(message)
+    current_app.logger.info("mail sent: %s", mail.subject)
+    return message
+
+
+def transmit(message: EmailMessage, name_hint: str = "") -> None:
+    """Hand a built message to SMTP, or write it to the outbox folder without MAIL_SERVER."""
     config = current_app.config
     if config["MAIL_SERVER"]:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
@@ -67,6 +74,5 @@ def send_mail(mail: Mail) -> EmailMessage:
         outbox = Path(config["MAIL_OUTBOX_DIR"])
         outbox.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-        (outbox / f"{stamp}-{uuid.uuid4().hex[:8]}.eml").write_bytes(message.as_bytes())
-    current_app.logger.info("mail sent to %s: %s", mail.to, mail.subject)
-    return message
+        suffix = f"-{name_hint}" if name_hint else ""
+        (outbox / f"{stamp}{suffix}-{uuid.uuid4().hex[:8]}.eml").write_bytes(message.as_bytes())

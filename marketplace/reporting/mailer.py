@@ -7,19 +7,17 @@ it over (SMTP gives at-least-once at that point; the Message-ID stays the same s
 drop the duplicate). Failures are retried with exponential backoff, then marked failed for admins.
 """
 
-import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.mailer import Attachment, Mail, build_message
+from marketplace.mailer import Attachment, Mail, build_message, transmit
 from marketplace.reporting.models import (
     MailAttachment,
     MailMessage,
@@ -129,21 +127,7 @@ def transport(message: MailMessage) -> None:
     """Hand one outbox row to SMTP (or write an .eml without MAIL_SERVER); raises on failure."""
     email_message = build_message(to_mail(message))
     email_message.replace_header("Message-ID", message.message_id)
-    config = current_app.config
-    if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(email_message)
-    else:
-        outbox = Path(config["MAIL_OUTBOX_DIR"])
-        outbox.mkdir(parents=True, exist_ok=True)
-        stamp = utcnow().strftime("%Y%m%dT%H%M%S")
-        (outbox / f"{stamp}-{message.id}-{uuid.uuid4().hex[:8]}.eml").write_bytes(
-            email_message.as_bytes()
-        )
+    transmit(email_message, name_hint=str(message.id))
 
 
 @dataclass
