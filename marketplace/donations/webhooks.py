@@ -41,7 +41,8 @@ def mollie_webhook():
 def stripe_webhook():
     """Stripe signs its events; a bad or stale signature gets 400 and changes nothing."""
     if not provider_configured("stripe"):
-        return jsonify({"received": False}), 200
+        # Without Stripe keys no signature can be verified: the same answer as a bad one.
+        return json_error(400, "Stripe is not configured; the signature cannot be verified.")
     provider = get_provider("stripe")
     try:
         triggers = provider.webhook_triggers(request.get_data(), dict(request.headers))

@@ -129,3 +129,17 @@ def test_monthly_via_subscription_mode(client, give, stripe_fake):
     db.session.refresh(gift)
     assert gift.status == RecurringStatus.CANCELED
     assert stripe_fake.subscriptions[gift.provider_subscription_id]["status"] == "canceled"
+
+
+def test_stripe_webhook_without_stripe_configured_is_refused(app, client):
+    assert app.config["PAYMENT_PROVIDER"] == "simulator"
+    saved = app.config["STRIPE_SECRET_KEY"]
+    app.config["STRIPE_SECRET_KEY"] = ""
+    try:
+        response = client.post(
+            "/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=bad"}
+        )
+    finally:
+        app.config["STRIPE_SECRET_KEY"] = saved
+    assert response.status_code == 400
+    assert response.get_json()["code"] == 400
