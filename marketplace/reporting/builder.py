@@ -40,6 +40,15 @@ def _euro_axis(value: float) -> str:
     return "€ " + format_decimal(round(value), locale=babel_locale_name())
 
 
+def _axis_number(value: float) -> str:
+    return format_decimal(round(value), locale=babel_locale_name())
+
+
+def _chart_labels() -> dict[str, str]:
+    """The HTML texts around a report chart (axis title, first column of its data table)."""
+    return {"axis_title": _("Amounts in euros"), "label_heading": _("Month")}
+
+
 def format_quantity(value: Decimal) -> str:
     return format_decimal(value.normalize(), locale=babel_locale_name())
 
@@ -54,6 +63,8 @@ def portfolio_chart(figures: PortfolioFigures) -> str:
         ],
         title=_("Given and attributed social value per month"),
         value_format=_euro_axis,
+        axis_format=_axis_number,
+        **_chart_labels(),
     )
 
 
@@ -67,6 +78,8 @@ def initiative_chart(figures: InitiativeReportFigures) -> str:
         ],
         title=_("Inputs and social value per month"),
         value_format=_euro_axis,
+        axis_format=_axis_number,
+        **_chart_labels(),
     )
 
 

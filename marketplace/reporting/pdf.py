@@ -16,6 +16,7 @@ from functools import lru_cache
 
 _settings: dict[str, str] = {}
 _WHITESPACE = re.compile(r"\n\s+")
+_SCREEN_ONLY = re.compile(r"<!--screen-only-->.*?<!--/screen-only-->", re.DOTALL)
 
 
 def configure(css: str, base_url: str) -> None:
@@ -49,6 +50,7 @@ def render(html: str) -> bytes:
     from weasyprint import HTML
 
     html = _WHITESPACE.sub("\n", html)  # same rendering (whitespace collapses); faster parse
+    html = _SCREEN_ONLY.sub("", html)  # chart data tables for screen readers (charts.py)
     document = HTML(string=html, base_url=_settings["base_url"], url_fetcher=_url_fetcher())
     return document.write_pdf(
         stylesheets=[_stylesheet(_settings["css"])], font_config=_font_config()
