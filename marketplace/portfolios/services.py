@@ -690,6 +690,21 @@ def _build_portfolio_pg(
             result[slot] += amount
         return result
 
+    def deltas2(days: list[int], inputs: list, values: list) -> tuple[list, list]:
+        """`deltas` of the inputs and of the values (same months) in one pass."""
+        input_deltas = [0] * count
+        value_deltas = [ZERO] * count
+        for slot, day, amount, value in zip(
+            map(slots.get, days), days, inputs, values, strict=True
+        ):
+            if slot is None:
+                if day > last_day:
+                    continue
+                slot = bisect_left(grid, day)
+            input_deltas[slot] += amount
+            value_deltas[slot] += value
+        return input_deltas, value_deltas
+
     no_figures = (None, [], [], [], *(ZERO,) * len(VALUE_KINDS), False)
     holdings: list[Holding] = []
     total_given = [0] * count
@@ -700,18 +715,24 @@ def _build_portfolio_pg(
             initiative_id, no_figures
         )
         given_series = list(accumulate(deltas(gift_days, gift_cents, 0)))
-        inputs_series = list(accumulate(deltas(figure_days, inputs, 0)))
-        value_series = list(accumulate(deltas(figure_days, values, ZERO)))
+        input_deltas, value_deltas = deltas2(figure_days, inputs, values)
+        inputs_series = list(accumulate(input_deltas))
+        value_series = list(accumulate(value_deltas))
         total_given = list(map(add, total_given, given_series))
-        previous = None
-        term = ZERO
-        for index, point in enumerate(zip(given_series, inputs_series, value_series, strict=True)):
-            given, inputs, value = point
-            if given > 0 and inputs > 0 and value:
-                if point != previous:
-                    previous = point
-                    term = value * given / inputs
-                total_value[index] += term
+        # Adding ZERO leaves a sum unchanged (value and exponent), so this is the reference's
+        # "add the term where there is one", per month, in the same order.
+        total_value = list(
+            map(
+                add,
+                total_value,
+                [
+                    value * given / inputs if given > 0 and inputs > 0 and value else ZERO
+                    for given, inputs, value in zip(
+                        given_series, inputs_series, value_series, strict=True
+                    )
+                ],
+            )
+        )
         holding = _holding(
             refs[initiative_id],
             given_series[-1],

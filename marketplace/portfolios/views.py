@@ -4,6 +4,7 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 
 import flask_babel
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -35,6 +36,7 @@ def _period():
 def _portfolio_page(funder, organisation=None):
     first, last, period = _period()
     portfolio = services.build_portfolio(funder, first=first, last=last)
+    fmt = PageFormat()
     return render_template(
         "portfolios/portfolio.html",
         portfolio=portfolio,
@@ -52,7 +54,8 @@ def _portfolio_page(funder, organisation=None):
         value_kind_labels=VALUE_KIND_CHOICES,
         position_labels=position_labels(),
         button_form=EmptyForm(),
-        fmt=PageFormat(),
+        fmt=fmt,
+        rows=holding_rows(portfolio, organisation, fmt),
     )
 
 
@@ -95,6 +98,50 @@ class PageFormat:
                 "%(n)d initiatives, inputs %(band)s", n=comparison.count, band=comparison.size_band
             )
         return self._comparables[key]
+
+
+_URL_MARK = 987654321987
+
+
+def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNamespace]:
+    """The holdings table as display strings, formatted once here rather than in the template:
+    the link to each holding is the url_for of one, with the initiative id put in its place."""
+    marked = url_for(
+        _endpoint(organisation, "holding"), initiative_id=_URL_MARK, **_base_args(organisation)
+    )
+    prefix, suffix = marked.rsplit(str(_URL_MARK), 1)
+    labels = position_labels()
+    rows = []
+    for h in portfolio.holdings:
+        ref = h.initiative
+        c = h.comparison
+        position = c.position(h.social_return) if c else None
+        rows.append(
+            SimpleNamespace(
+                id=ref.id,
+                url=f"{prefix}{ref.id}{suffix}",
+                name=ref.name,
+                theme=ref.theme.value,
+                theme_label=fmt.theme(ref.theme),
+                running=h.monthly_running,
+                given=fmt.money(h.given_cents),
+                first=fmt.date(h.first_gift_at),
+                last=fmt.date(h.last_gift_at),
+                share="%.2f" % (h.share * 100),  # noqa: UP031 (as the template's |format)
+                value=fmt.euros(h.attributed_value),
+                ratio=None if h.social_return is None else "%.2f" % h.social_return,  # noqa: UP031
+                comparison=c
+                and SimpleNamespace(
+                    q1="%.2f" % c.q1,  # noqa: UP031
+                    median="%.2f" % c.median,  # noqa: UP031
+                    q3="%.2f" % c.q3,  # noqa: UP031
+                    text=fmt.comparables(c),
+                    position=position,
+                    position_label=labels[position] if position else None,
+                ),
+            )
+        )
+    return rows
 
 
 @lru_cache(maxsize=4096)

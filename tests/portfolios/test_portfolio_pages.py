@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+from flask import url_for
 from sqlalchemy import event
 
 from marketplace.extensions import db
@@ -239,3 +240,16 @@ def test_portfolio_page_runs_a_fixed_number_of_queries(
     assert many == few
     assert many <= 12
     assert client.get(api_path).status_code == 401
+
+
+def test_holding_rows_link_to_their_holding_page(app, client, foundation, login):
+    org, zorg = foundation["org"], foundation["zorg"]
+    login(foundation["staff"])
+    html = client.get(f"/organisations/{org.id}/portfolio").get_data(as_text=True)
+    with app.test_request_context():
+        expected = url_for(
+            "portfolios.organisation_holding", organisation_id=org.id, initiative_id=zorg.id
+        )
+    row = html.split(f'<tr data-initiative-id="{zorg.id}">')[1].split("</tr>")[0]
+    assert f'<a href="{expected}">Zorg Oost</a>' in row
+    assert client.get(expected).status_code == 200
