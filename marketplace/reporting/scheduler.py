@@ -57,6 +57,19 @@ JOBS: tuple[Job, ...] = (
         "Deliver queued mail, with retries and backoff.",
     ),
     Job(
+        "exchange-stale-indices",
+        "marketplace.exchange.services:refresh_indices",
+        {"type": "interval", "minutes": 5},
+        "Rebuild the exchange indices marked stale (those too large to rebuild at commit).",
+        kwargs={"stale_only": True},
+    ),
+    Job(
+        "exchange-nightly",
+        "marketplace.exchange.services:refresh_all",
+        {"type": "cron", "hour": 3, "minute": 30},
+        "Rebuild all figures, quotes and indices (3- and 12-month changes roll into a new month).",
+    ),
+    Job(
         "purge",
         "marketplace.reporting.scheduler:purge_expired_data",
         {"type": "cron", "hour": 4, "minute": 30},

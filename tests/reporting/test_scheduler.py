@@ -51,7 +51,14 @@ def test_registering_jobs_twice_is_a_no_op(app):
 
     assert first == second
     assert sorted(j.id for j in sched.get_jobs()) == sorted(first)
-    assert {"reports", "reminders", "mail-outbox", "payments-reconcile"} <= set(first)
+    assert {
+        "reports",
+        "reminders",
+        "mail-outbox",
+        "payments-reconcile",
+        "exchange-stale-indices",
+        "exchange-nightly",
+    } <= set(first)
     assert "purge" not in first  # declared, documented as later, not scheduled
 
 
@@ -60,6 +67,12 @@ def test_each_job_has_a_cli_twin(runner):
     assert "reminders" in runner.invoke(args=["reports", "--help"]).output
     assert "deliver" in runner.invoke(args=["mail", "--help"]).output
     assert runner.invoke(args=["scheduler", "--help"]).exit_code == 0
+    assert "--stale" in runner.invoke(args=["exchange", "refresh", "--help"]).output
+
+
+def test_every_job_target_resolves():
+    for job in scheduler.JOBS:
+        assert callable(scheduler.resolve(job.target)), job.id
 
 
 def test_reports_run_rejects_a_bad_period(runner):
