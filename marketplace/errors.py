@@ -73,10 +73,19 @@ def register_errorhandlers(app: Flask) -> None:
             errors = {}
             data = getattr(error, "data", None)
             if isinstance(data, dict) and "messages" in data:
-                # webargs/flask-smorest validation errors: {"json": {"field": ["..."]}}
-                messages = data["messages"]
-                errors = {k: v for location in messages.values() for k, v in location.items()}
-            message = error.description if code != 422 else "Invalid input."
+                # webargs/flask-smorest: {"json": {"field": ["..."]}}, or {"json": ["Invalid JSON
+                # body."]} when the body is not JSON at all.
+                for location, found in data["messages"].items():
+                    if isinstance(found, dict):
+                        errors.update(found)
+                    else:
+                        errors[location] = found
+            if code == 422:
+                message = "Invalid input."
+            elif errors:
+                message = "The request could not be read."
+            else:
+                message = error.description
             response = json_error(code, message, errors)
             if error.get_headers():
                 for name, value in error.get_headers():

@@ -7,7 +7,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 import flask_babel
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,13 +23,16 @@ VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.i
 
 
 def _period():
+    """The chosen period; an unreadable one is said so and the whole period is shown instead."""
     args = request.args
     try:
         first, last = services.months_for_period(
             args.get("period") or None, args.get("from") or None, args.get("to") or None
         )
-    except InvalidInput:
-        abort(404)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        first, last = services.months_for_period(None, None, None)
+        return first, last, "all"
     return first, last, args.get("period") or ("" if args.get("from") else "all")
 
 

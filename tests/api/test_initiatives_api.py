@@ -113,3 +113,16 @@ def test_openapi_document(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/initiatives" in spec["paths"]
     assert "/api/v1/initiatives/{initiative_id}" in spec["paths"]
+
+
+def test_a_body_that_is_not_json_is_a_400_with_the_error_format(client, make_user, auth_headers):
+    response = client.post(
+        "/api/v1/initiatives",
+        data="not json",
+        content_type="application/json",
+        headers=auth_headers(make_user()),
+    )
+    assert response.status_code == 400
+    body = response.get_json()
+    assert set(body) == {"code", "status", "message", "errors"}
+    assert body["errors"] == {"json": ["Invalid JSON body."]}
