@@ -11,10 +11,15 @@ HTML into PDF bytes. The database stays in one process, so the pool works on SQL
 
 import multiprocessing
 import re
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
 _settings: dict[str, str] = {}
+# The shared FontConfiguration (and Pango under it) is not thread-safe: two threads laying out at
+# once can spin forever. The scheduler runs jobs in threads, so one PDF at a time per process;
+# parallelism comes from the process pool.
+_render_lock = threading.Lock()
 _WHITESPACE = re.compile(r"\n\s+")
 _SCREEN_ONLY = re.compile(r"<!--screen-only-->.*?<!--/screen-only-->", re.DOTALL)
 
@@ -51,10 +56,11 @@ def render(html: str) -> bytes:
 
     html = _WHITESPACE.sub("\n", html)  # same rendering (whitespace collapses); faster parse
     html = _SCREEN_ONLY.sub("", html)  # chart data tables for screen readers (charts.py)
-    document = HTML(string=html, base_url=_settings["base_url"], url_fetcher=_url_fetcher())
-    return document.write_pdf(
-        stylesheets=[_stylesheet(_settings["css"])], font_config=_font_config()
-    )
+    with _render_lock:
+        document = HTML(string=html, base_url=_settings["base_url"], url_fetcher=_url_fetcher())
+        return document.write_pdf(
+            stylesheets=[_stylesheet(_settings["css"])], font_config=_font_config()
+        )
 
 
 def _warm_up() -> None:

@@ -40,12 +40,13 @@ def test_two_racing_runs_send_one_report_per_recipient(app, smtp, make_user, mak
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 
-    threads = [threading.Thread(target=scheduler_run) for _ in range(2)]
+    threads = [threading.Thread(target=scheduler_run, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(120)
 
+    assert not any(thread.is_alive() for thread in threads), "a scheduler run did not finish"
     assert errors == []
     received = sorted(m["To"] for m in smtp.messages)
     assert received == sorted(recipients)  # each exactly once
