@@ -35,10 +35,6 @@ def begin_sqlite_transaction(connection):
         connection.exec_driver_sql("BEGIN")
 
 
-def is_postgresql() -> bool:
-    return db.engine.dialect.name == "postgresql"
-
-
 def get_for_update(model, object_id):
     """Load one row locked for the rest of the transaction (SELECT ... FOR UPDATE on PostgreSQL).
 

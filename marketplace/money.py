@@ -5,7 +5,6 @@ The only place that turns "25.00" into cents and back.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -24,39 +23,6 @@ CENT = Decimal("0.01")
 
 class InvalidAmount(ValueError):
     """An amount that is not a valid decimal money string."""
-
-
-@dataclass(frozen=True, order=True)
-class Money:
-    cents: int
-    currency: str = DEFAULT_CURRENCY
-
-    def __post_init__(self):
-        if not isinstance(self.cents, int) or isinstance(self.cents, bool):
-            raise TypeError("Money.cents must be an int")
-
-    @classmethod
-    def parse(cls, text: str, currency: str = DEFAULT_CURRENCY) -> "Money":
-        return cls(parse_cents(text), currency)
-
-    @property
-    def amount(self) -> Decimal:
-        return cents_to_decimal(self.cents)
-
-    def __str__(self) -> str:
-        return format_cents(self.cents)
-
-    def __add__(self, other: "Money") -> "Money":
-        self._check_currency(other)
-        return Money(self.cents + other.cents, self.currency)
-
-    def __sub__(self, other: "Money") -> "Money":
-        self._check_currency(other)
-        return Money(self.cents - other.cents, self.currency)
-
-    def _check_currency(self, other: "Money") -> None:
-        if self.currency != other.currency:
-            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
 
 
 AMOUNT_PATTERN = re.compile(r"^(-?)(\d{1,13})(?:[.,](\d+))?$")
@@ -86,11 +52,6 @@ def cents_to_decimal(cents: int) -> Decimal:
 def format_cents(cents: int) -> str:
     """Cents as the decimal string used at every edge: 2500 -> "25.00"."""
     return str(cents_to_decimal(cents))
-
-
-def decimal_to_cents(value: Decimal) -> int:
-    """Round a computed euro amount to whole cents (half up)."""
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def format_money(cents: int, currency: str = DEFAULT_CURRENCY, locale: str = "nl_NL") -> str:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.db import advisory_xact_lock
 from marketplace.extensions import db
-from marketplace.portfolios.attribution import month_range, month_start
+from marketplace.portfolios.attribution import month_start
 from marketplace.timeutil import to_amsterdam
 
 VALUE = Numeric(18, 4)
@@ -325,10 +325,6 @@ def all_initiative_ids(session: Session | None = None) -> list[int]:
 
     session = session or db.session
     return list(session.scalars(select(Initiative.id).order_by(Initiative.id)))
-
-
-def month_axis(first: date, last: date) -> list[date]:
-    return month_range(first, last)
 
 
 # --- keeping them current -------------------------------------------------------------------------
