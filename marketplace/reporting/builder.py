@@ -3,12 +3,12 @@
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 
 from marketplace.i18n import babel_locale_name
 from marketplace.reporting.charts import Line, line_chart
@@ -22,14 +22,13 @@ def report_css() -> str:
     return (Path(current_app.static_folder) / "css" / "reporting.css").read_text()
 
 
-def external_url(endpoint: str, fallback_path: str, **values) -> str:
-    """An absolute link for mail and PDF (no request needed); fallback when the view is missing."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    try:
-        with current_app.test_request_context(base_url=base):
-            return url_for(endpoint, _external=True, **values)
-    except BuildError:
-        return base + fallback_path
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link under PUBLIC_BASE_URL for mail and PDF (no request context needed)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _month_label(month) -> str:
@@ -109,7 +108,7 @@ def render_portfolio_body(owner_name: str, figures: PortfolioFigures, cadence: s
             figures=figures,
             chart=portfolio_chart(figures),
             format_quantity=format_quantity,
-            methodology_url=external_url("impact.methodology", "/methodology"),
+            methodology_url=external_url("impact.methodology"),
         )
     return title, body
 
@@ -129,7 +128,7 @@ def render_initiative_body(figures: InitiativeReportFigures, cadence: str, langu
             title=title,
             figures=figures,
             chart=initiative_chart(figures),
-            methodology_url=external_url("impact.methodology", "/methodology"),
+            methodology_url=external_url("impact.methodology"),
         )
     return title, body
 

@@ -1,10 +1,9 @@
 """The figures a report shows, read from the donations and impact models.
 
-A thin adapter: the portfolios domain's `build_portfolio` (contract C) answers "what is my
-portfolio worth now"; a report needs the same attribution *as of the period's end* and *within the
-period*, so this module applies `portfolios.attribution` to the initiative-level monthly figures
-(`impact.services.input_cents_by_month`, `social_value_by_month`) cut at the period. Initiative
-figures are cached per run (`FigureCache`), because many portfolios hold the same initiatives.
+A funder's figures come from the portfolios domain (`build_portfolio` as of the period's end);
+an initiative's from `impact.services` (`input_cents_by_month`, `social_value_by_month`). What
+many reports of one run share (initiative figures, peer medians, evidence levels, the period's
+highlights) is read once per run (`FigureCache`).
 """
 
 from collections import defaultdict
@@ -13,16 +12,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.donations.models import Contribution
 from marketplace.donations.queries import net_cents_expression
 from marketplace.extensions import db
-from marketplace.impact.models import OutcomeReport, ReportStatus
+from marketplace.impact.models import OutcomeReport, OutcomeReportValue, ReportStatus
 from marketplace.initiatives.models import Initiative, InitiativeStatus
-from marketplace.portfolios.attribution import attributed_value, month_range, month_start
+from marketplace.portfolios.attribution import month_range, month_start
 from marketplace.portfolios.attribution import social_return as attributed_return
-from marketplace.timeutil import AMSTERDAM, to_amsterdam
+from marketplace.portfolios.services import build_portfolio
+from marketplace.timeutil import AMSTERDAM
 
 ZERO = Decimal(0)
 
@@ -57,6 +58,29 @@ class FigureCache:
     def __init__(self) -> None:
         self.initiatives: dict[int, InitiativeFigures] = {}
         self.peer_medians: dict[tuple[str, date], Decimal | None] = {}
+        self._rows: dict[int, Initiative] = {}
+        self._evidence_levels: dict[date, dict[int, int]] = {}
+        self._highlights: dict[tuple[date, date], dict[int, list[Highlight]]] = {}
+
+    def initiative_rows(self, ids: list[int]) -> dict[int, Initiative]:
+        """The Initiative rows of `ids` (each loaded once per run)."""
+        missing = [i for i in ids if i not in self._rows]
+        if missing:
+            for initiative in db.session.scalars(
+                select(Initiative).where(Initiative.id.in_(missing))
+            ):
+                self._rows[initiative.id] = initiative
+        return {i: self._rows[i] for i in ids}
+
+    def evidence_levels(self, end: date) -> dict[int, int]:
+        if end not in self._evidence_levels:
+            self._evidence_levels[end] = _evidence_levels(end)
+        return self._evidence_levels[end]
+
+    def highlights(self, start: date, end: date) -> dict[int, list["Highlight"]]:
+        if (start, end) not in self._highlights:
+            self._highlights[(start, end)] = _highlights(start, end)
+        return self._highlights[(start, end)]
 
     def initiative(self, initiative: Initiative) -> InitiativeFigures:
         from marketplace.impact.services import input_cents_by_month, social_value_by_month
@@ -132,7 +156,6 @@ class PortfolioFigures:
     period_end: date
     holdings: list[HoldingFigures]
     series: list[SeriesPoint]
-    source: str = "adapter"
 
     @property
     def given_cents(self) -> int:
@@ -155,118 +178,40 @@ class PortfolioFigures:
         return attributed_return(self.attributed_value, self.given_cents)
 
 
-def funder_condition(owner_type: str, owner_id: int):
-    """Which contributions belong to the portfolio: a person's own, or an organisation's."""
-    if owner_type == "organisation":
-        return Contribution.organisation_id == owner_id
-    return (Contribution.user_id == owner_id) & Contribution.organisation_id.is_(None)
-
-
-def portfolio_figures(
-    owner_type: str, owner_id: int, start: date, end: date, cache: FigureCache | None = None
-) -> PortfolioFigures:
-    """The portfolio as of `end`, what happened in [start, end], and its monthly series."""
-    cache = cache or FigureCache()
-    _low, high = period_bounds_utc(start, end)
+def _evidence_levels(end: date) -> dict[int, int]:
+    """Per initiative: the best evidence level of its outcome reports accepted up to `end`."""
     rows = db.session.execute(
-        select(Contribution.initiative_id, Contribution.paid_at, net_cents_expression()).where(
-            funder_condition(owner_type, owner_id),
-            Contribution.paid_at.is_not(None),
-            Contribution.paid_at < high,
-        )
-    ).all()
-    given_by_initiative: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for initiative_id, paid_at, net in rows:
-        given_by_initiative[initiative_id][month_start(to_amsterdam(paid_at).date())] += int(net)
-    if not given_by_initiative:
-        return PortfolioFigures(start, end, [], [])
-    initiatives = {
-        i.id: i
-        for i in db.session.scalars(
-            select(Initiative).where(Initiative.id.in_(list(given_by_initiative)))
-        )
-    }
-    end_month = month_start(end)
-    before_month = month_start(start - timedelta(days=1))
-    first = min(m for months in given_by_initiative.values() for m in months)
-    months = month_range(first, end_month)
-    series_given = dict.fromkeys(months, 0)
-    series_value = dict.fromkeys(months, ZERO)
-    holdings = []
-    highlights = _highlights(list(initiatives), start, end)
-    for initiative_id, given_months in given_by_initiative.items():
-        initiative = initiatives[initiative_id]
-        figures = cache.initiative(initiative)
-        running_given = 0
-        running_inputs = 0
-        running_value = ZERO
-        value_at: dict[date, Decimal] = {}
-        for month in months:
-            running_given += given_months.get(month, 0)
-            running_inputs += figures.inputs_by_month.get(month, 0)
-            running_value += figures.value_by_month.get(month, ZERO)
-            value = attributed_value(running_given, running_inputs, running_value)
-            value_at[month] = value
-            series_given[month] += running_given
-            series_value[month] += value
-        given = running_given
-        given_before = sum(c for m, c in given_months.items() if m <= before_month)
-        attributed_end = value_at[end_month]
-        attributed_before = value_at.get(before_month, ZERO) if before_month >= first else ZERO
-        reports = highlights.get(initiative_id, [])
-        holdings.append(
-            HoldingFigures(
-                initiative=initiative,
-                given_cents=given,
-                given_in_period_cents=given - given_before,
-                attributed_value=attributed_end,
-                attributed_in_period=attributed_end - attributed_before,
-                social_return=attributed_return(attributed_end, given),
-                initiative_return=figures.ratio_until(end_month),
-                peer_median=cache.peer_median(initiative, end_month),
-                evidence_level=_evidence_level(initiative_id, end),
-                highlights=reports,
-            )
-        )
-    holdings.sort(key=lambda h: (-h.given_cents, h.initiative.name))
-    series = [SeriesPoint(m, series_given[m], series_value[m]) for m in months]
-    return PortfolioFigures(start, end, holdings, series)
-
-
-def _evidence_level(initiative_id: int, end: date) -> int | None:
-    return db.session.scalar(
-        select(OutcomeReport.evidence_level)
+        select(OutcomeReport.initiative_id, func.max(OutcomeReport.evidence_level))
         .where(
-            OutcomeReport.initiative_id == initiative_id,
             OutcomeReport.status == ReportStatus.ACCEPTED,
             OutcomeReport.period_end <= end,
             OutcomeReport.evidence_level.is_not(None),
         )
-        .order_by(OutcomeReport.evidence_level.desc())
-        .limit(1)
+        .group_by(OutcomeReport.initiative_id)
     )
+    return {initiative_id: level for initiative_id, level in rows}
 
 
-def _highlights(initiative_ids: list[int], start: date, end: date) -> dict[int, list[Highlight]]:
+def _highlights(start: date, end: date) -> dict[int, list[Highlight]]:
     """Outcome reports accepted within the period (new accepted outcomes), per initiative."""
     low, high = period_bounds_utc(start, end)
     result: dict[int, list[Highlight]] = defaultdict(list)
     reports = db.session.scalars(
         select(OutcomeReport)
+        .options(selectinload(OutcomeReport.values).joinedload(OutcomeReportValue.metric))
         .where(
-            OutcomeReport.initiative_id.in_(initiative_ids),
             OutcomeReport.status == ReportStatus.ACCEPTED,
             OutcomeReport.reviewed_at >= low,
             OutcomeReport.reviewed_at < high,
         )
-        .order_by(OutcomeReport.period_start)
+        .order_by(OutcomeReport.period_start, OutcomeReport.id)
     )
     for report in reports:
         lines = [(v.metric.name, Decimal(v.quantity), v.metric.unit) for v in report.values]
         result[report.initiative_id].append(
             Highlight(report.period_start, report.period_end, report.evidence_level, lines)
         )
-    return result
+    return dict(result)
 
 
 @dataclass
@@ -322,26 +267,17 @@ def initiative_figures(
 
 
 def funder_figures(funder, start: date, end: date, cache: FigureCache | None = None):
-    """A funder's report figures from the portfolios domain (`build_portfolio`, contract C).
-
-    Falls back to `portfolio_figures` (this module's own reading of the models) when the
-    portfolios domain is not installed.
-    """
-    try:
-        from marketplace.portfolios.services import build_portfolio
-    except ImportError:  # pragma: no cover - the portfolios package is part of the app
-        owner_type = "organisation" if type(funder).__name__ == "Organisation" else "user"
-        return portfolio_figures(owner_type, funder.id, start, end, cache)
+    """A funder's report figures: `build_portfolio` (the portfolios domain) as of the period's
+    end, with what changed within the period, evidence levels and highlights."""
+    cache = cache or FigureCache()
     end_month = month_start(end)
     before_month = month_start(start - timedelta(days=1))
     portfolio = build_portfolio(funder, last=end_month, with_holding_series=True)
     if not portfolio.holdings:
-        return PortfolioFigures(start, end, [], [], source="build_portfolio")
-    ids = [h.initiative.id for h in portfolio.holdings]
-    initiatives = {
-        i.id: i for i in db.session.scalars(select(Initiative).where(Initiative.id.in_(ids)))
-    }
-    highlights = _highlights(ids, start, end)
+        return PortfolioFigures(start, end, [], [])
+    initiatives = cache.initiative_rows([h.initiative.id for h in portfolio.holdings])
+    evidence_levels = cache.evidence_levels(end)
+    highlights = cache.highlights(start, end)
     holdings = []
     for holding in portfolio.holdings:
         at = {p.month: p for p in holding.series}
@@ -363,9 +299,9 @@ def funder_figures(funder, start: date, end: date, cache: FigureCache | None = N
                 social_return=holding.social_return,
                 initiative_return=initiative_return,
                 peer_median=holding.comparison.median if holding.comparison else None,
-                evidence_level=_evidence_level(holding.initiative.id, end),
+                evidence_level=evidence_levels.get(holding.initiative.id),
                 highlights=highlights.get(holding.initiative.id, []),
             )
         )
     series = [SeriesPoint(p.month, p.given_cents, p.attributed_value) for p in portfolio.series]
-    return PortfolioFigures(start, end, holdings, series, source="build_portfolio")
+    return PortfolioFigures(start, end, holdings, series)

@@ -14,6 +14,7 @@ import re
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 
 _settings: dict[str, str] = {}
 # The shared FontConfiguration (and Pango under it) is not thread-safe: two threads laying out at
@@ -43,6 +44,28 @@ def _url_fetcher():
     return URLFetcher(allowed_protocols={"data"})
 
 
+@lru_cache(maxsize=1)
+def _report_html():
+    """WeasyPrint's HTML with a user-agent stylesheet for report elements only (report_ua.css).
+
+    The stock one has rules for all of HTML, matched against every element of every document;
+    reports use about twenty elements, and the small stylesheet makes each PDF ~15% cheaper.
+    """
+    from weasyprint import CSS, HTML
+
+    user_agent = CSS(
+        string=Path(__file__).with_name("report_ua.css").read_text(),
+        font_config=_font_config(),
+        url_fetcher=_url_fetcher(),
+    )
+
+    class ReportHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent]
+
+    return ReportHTML
+
+
 @lru_cache(maxsize=4)
 def _stylesheet(css: str):
     from weasyprint import CSS
@@ -52,12 +75,12 @@ def _stylesheet(css: str):
 
 def render(html: str) -> bytes:
     """The PDF of a report document rendered without inline CSS (see builder.pdf_document)."""
-    from weasyprint import HTML
-
     html = _WHITESPACE.sub("\n", html)  # same rendering (whitespace collapses); faster parse
     html = _SCREEN_ONLY.sub("", html)  # chart data tables for screen readers (charts.py)
     with _render_lock:
-        document = HTML(string=html, base_url=_settings["base_url"], url_fetcher=_url_fetcher())
+        document = _report_html()(
+            string=html, base_url=_settings["base_url"], url_fetcher=_url_fetcher()
+        )
         return document.write_pdf(
             stylesheets=[_stylesheet(_settings["css"])], font_config=_font_config()
         )

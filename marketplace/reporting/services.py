@@ -15,6 +15,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.errors import InvalidInput, NotFound
@@ -156,9 +158,7 @@ def unsubscribe_token(user: User, kind: str = "reports") -> str:
 
 def unsubscribe_url(user: User, kind: str = "reports") -> str:
     token = unsubscribe_token(user, kind)
-    return builder.external_url(
-        "reporting.unsubscribe", f"/impact-reports/unsubscribe/{token}", token=token
-    )
+    return builder.external_url("reporting.unsubscribe", token=token)
 
 
 def unsubscribe_headers(user: User, kind: str = "reports") -> dict[str, str]:
@@ -241,6 +241,7 @@ def initiative_owners() -> list[Owner]:
         for i in db.session.scalars(
             select(Initiative)
             .where(Initiative.status == InitiativeStatus.PUBLISHED)
+            .options(selectinload(Initiative.owners))
             .order_by(Initiative.id)
         )
     ]
@@ -425,10 +426,8 @@ def _store_report(pending: _Pending) -> int | None:
 
 def _report_mail(user, owner, period, title, body, pdf, language, report_id) -> Mail:
     unsubscribe = unsubscribe_url(user, "reports")
-    preferences = builder.external_url("reporting.preferences", "/impact-reports/preferences")
-    archive = builder.external_url(
-        "reporting.show_report", f"/impact-reports/{report_id}", report_id=report_id
-    )
+    preferences = builder.external_url("reporting.preferences")
+    archive = builder.external_url("reporting.show_report", report_id=report_id)
     html = builder.document(title, body, language, unsubscribe, preferences)
     with force_locale(language):
         text = render_template(
@@ -506,7 +505,7 @@ def _run(owners: list[Owner], periods: list[Period], now: datetime) -> RunResult
     result = RunResult()
     cache = FigureCache()
     workers = build_workers() if len(jobs) >= POOL_MIN_REPORTS else 1
-    with builder.pdf_renderer(workers) as renderer:
+    with _keep_loaded_on_commit(), builder.pdf_renderer(workers) as renderer:
         depth = PIPELINE_DEPTH * renderer.workers if renderer.parallel else 0
         in_flight: deque[_Pending] = deque()
         for owner, current, recipients in jobs:
@@ -519,6 +518,23 @@ def _run(owners: list[Owner], periods: list[Period], now: datetime) -> RunResult
             _finish_one(in_flight.popleft(), result)
     db.session.commit()
     return result
+
+
+@contextmanager
+def _keep_loaded_on_commit():
+    """A run commits two or three times per report while it holds every owner and recipient.
+
+    Expiring (and then reloading) all of them at each commit would make a run quadratic in the
+    number of owners; they are read-only here, so they stay loaded until the run ends.
+    """
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expire_on_commit
+        session.expire_all()
 
 
 def _start_one(owner, period, recipients, now, cache, renderer, result: RunResult):
@@ -652,11 +668,7 @@ def _remind(initiative: Initiative, start: date, end: date, due: date, kind) -> 
         db.session.commit()
         return 0  # already reminded
     preferences = _preferences(u.id for u in initiative.owners)
-    report_url = builder.external_url(
-        "impact.new_report",
-        f"/initiatives/{initiative.slug}/reports/new",
-        slug=initiative.slug,
-    )
+    report_url = builder.external_url("impact.new_report", slug=initiative.slug)
     count = 0
     for user in initiative.owners:
         preference = preferences.get(user.id)
