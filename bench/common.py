@@ -65,21 +65,37 @@ def time_requests(
     url: str, count: int = 200, warmup: int = 20, session: requests.Session | None = None, **kwargs
 ) -> dict:
     """Sequential GETs; returns median, p95 and mean in milliseconds (after a warm-up)."""
-    session = session or requests.Session()
+    return time_interleaved({url: {"url": url, "session": session, **kwargs}}, count, warmup)[url]
+
+
+def time_interleaved(targets: dict[str, dict], count: int = 200, warmup: int = 20) -> dict:
+    """Sequential GETs taking turns over `targets` (name -> url, session and requests options),
+    so a slow spell of a shared machine hits every endpoint alike; figures per name as above."""
+    calls = []
+    for name, options in targets.items():
+        options = dict(options)
+        url, session = options.pop("url"), options.pop("session", None) or requests.Session()
+        calls.append((name, url, session, options))
     for _ in range(warmup):
-        session.get(url, timeout=30, **kwargs).raise_for_status()
-    samples = []
+        for _name, url, session, options in calls:
+            session.get(url, timeout=30, **options).raise_for_status()
+    samples: dict[str, list[float]] = {name: [] for name, *_rest in calls}
     for _ in range(count):
-        start = time.perf_counter()
-        response = session.get(url, timeout=30, **kwargs)
-        samples.append((time.perf_counter() - start) * 1000)
-        response.raise_for_status()
-    samples.sort()
+        for name, url, session, options in calls:
+            start = time.perf_counter()
+            response = session.get(url, timeout=30, **options)
+            samples[name].append((time.perf_counter() - start) * 1000)
+            response.raise_for_status()
+    return {name: _figures(values) for name, values in samples.items()}
+
+
+def _figures(samples: list[float]) -> dict:
+    samples = sorted(samples)
     return {
         "median_ms": statistics.median(samples),
         "p95_ms": samples[int(len(samples) * 0.95) - 1],
         "mean_ms": statistics.fmean(samples),
-        "count": count,
+        "count": len(samples),
     }
 
 

@@ -263,6 +263,11 @@ def main() -> None:
             )  # fmt: skip
             pg.commit()
             print(f"initiative_months {count} ({time.monotonic() - started:.0f}s)")
+            from marketplace.exchange.figures import rebuild_series
+
+            series = rebuild_series()
+            db.session.commit()
+            print(f"initiative_series {series} ({time.monotonic() - started:.0f}s)")
             pg.autocommit = True
             # VACUUM too: it sets the visibility map that index-only scans need on fresh tables.
             cur.execute("VACUUM (ANALYZE)")

@@ -16,7 +16,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import gunicorn, print_rows, time_requests  # noqa: E402
+from bench.common import gunicorn, print_rows, time_interleaved  # noqa: E402
 from bench.generate import BENCH_EMAIL, BENCH_ORGANISATION, BENCH_PASSWORD  # noqa: E402
 
 
@@ -74,21 +74,22 @@ def main() -> None:
         page = session.get(f"{base}/organisations/{org_id}/portfolio", timeout=60)
         holdings = page.text.count("<tr data-initiative-id=")
         headers = {"Authorization": f"Bearer {token}"}
-        rows = {
-            "/ping": time_requests(base + "/ping", args.count),
-            f"portfolio page ({holdings} holdings)": time_requests(
-                f"{base}/organisations/{org_id}/portfolio", args.count, session=session
-            ),
-            "portfolio page, last 12 months": time_requests(
-                f"{base}/organisations/{org_id}/portfolio?period=12m", args.count, session=session
-            ),
-            "API /organisations/{id}/portfolio": time_requests(
-                f"{base}/api/v1/organisations/{org_id}/portfolio", args.count, headers=headers
-            ),
-        }
+        page = f"{base}/organisations/{org_id}/portfolio"
+        rows = time_interleaved(
+            {
+                "/ping": {"url": base + "/ping"},
+                f"portfolio page ({holdings} holdings)": {"url": page, "session": session},
+                "portfolio page, last 12 months": {"url": page + "?period=12m", "session": session},
+                "API /organisations/{id}/portfolio": {
+                    "url": f"{base}/api/v1/organisations/{org_id}/portfolio",
+                    "headers": headers,
+                },
+            },
+            args.count,
+        )
     print_rows(
         f"Portfolio, {contributions:,} contributions in the database, gunicorn {args.workers} "
-        f"workers, sequential requests",
+        f"workers, sequential requests taking turns",
         rows,
     )
 

@@ -33,6 +33,11 @@ def month_start(d: date) -> date:
     return date(d.year, d.month, 1)
 
 
+def months_between(first: date, later: date) -> int:
+    """Whole calendar months from first's month to later's month (negative if earlier)."""
+    return (later.year - first.year) * 12 + later.month - first.month
+
+
 def month_range(first: date, last: date) -> list[date]:
     """First-of-month dates from first's month to last's month, both inclusive ([] if reversed)."""
     current, end = month_start(first), month_start(last)

@@ -12,13 +12,11 @@ Python computation (used on SQLite, and in the tests as the reference: the figur
 to the last Decimal digit, since the same operations run in the same order).
 """
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import accumulate
 from operator import add
 
 from flask import current_app
@@ -29,7 +27,7 @@ from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution, RecurringGift, RecurringStatus
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.exchange import indices
-from marketplace.exchange.figures import VALUE_KINDS, InitiativeMonth
+from marketplace.exchange.figures import UNITS_PER_EURO_EXPONENT, VALUE_KINDS, InitiativeMonth
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, Theme
 from marketplace.organisations.models import Organisation
@@ -593,62 +591,66 @@ def _portfolio(funder, months, holdings, total_given, total_value, watchlist) ->
     )
 
 
-# --- the portfolio on PostgreSQL: two grouped reads, straight from the driver ------------------
-
-_PG_MONTH = "CAST(date_trunc('month', timezone('Europe/Amsterdam', c.paid_at)) AS date)"
-_PG_NET = "c.amount_cents - c.refunded_cents - c.charged_back_cents"
-_PG_VALUE = " + ".join(f"value_{kind}" for kind in VALUE_KINDS)
+# --- the portfolio on PostgreSQL: one row per holding, running totals precomputed -------------
 
 
 def _pg_rows(sql: str, params: dict) -> list[tuple]:
-    """Plain tuples from the driver on the session's connection (thousands of rows: no Row)."""
+    """Plain tuples from the driver on the session's connection, arrays read in binary."""
     connection = db.session.connection().connection.dbapi_connection
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
 
 
-def _pg_funder_where(funder: Funder) -> tuple[str, dict]:
+_PG_KINDS_AT = ", ".join(
+    f"s.value_units_by_kind[{n}][at.k + 1]" for n in range(1, len(VALUE_KINDS) + 1)
+)
+
+
+def _pg_holdings(funder: Funder, as_of: date) -> list[tuple]:
+    """Per initiative the funder gave to: its `funder_series` row (running net gifts per month),
+    the initiative's name, slug and theme, its `initiative_series` row (exchange.figures), and
+    its value per kind as of `as_of` (NULL before its first month)."""
     if isinstance(funder, Organisation):
-        return "c.organisation_id = %(funder_id)s", {"funder_id": funder.id}
-    return "c.user_id = %(funder_id)s AND c.organisation_id IS NULL", {"funder_id": funder.id}
-
-
-def _pg_gifts(funder: Funder) -> list[tuple]:
-    """Per initiative: [days since 1970 of the Amsterdam month of each paid gift], [its net
-    cents] (pairwise), first and last payment, name, slug and theme; one pass over the funder's
-    gifts (summing per month is left to Python, which is faster than a second grouping here)."""
-    where, params = _pg_funder_where(funder)
+        where = "f.organisation_id = %(funder_id)s"
+    else:
+        where = "f.user_id = %(funder_id)s AND f.organisation_id IS NULL"
     sql = f"""
-        SELECT per.*, i.name, i.slug, i.theme
-        FROM (
-            SELECT c.initiative_id, array_agg(CAST({_PG_MONTH} - DATE '1970-01-01' AS integer)),
-                   array_agg({_PG_NET}), min(c.paid_at), max(c.paid_at)
-            FROM contributions c
-            WHERE {where} AND c.paid_at IS NOT NULL
-            GROUP BY c.initiative_id
-        ) AS per
-        JOIN initiatives i ON i.id = per.initiative_id
-    """  # noqa: S608 (only module constants are interpolated)
-    return _pg_rows(sql, params)
+        SELECT f.initiative_id, f.first_month, f.given_cents, f.first_paid_at, f.last_paid_at,
+               i.name, i.slug, i.theme,
+               s.first_month, s.inputs_cents, s.value_units, s.accepted_from,
+               CASE WHEN at.k >= 0 THEN ARRAY[{_PG_KINDS_AT}] END
+        FROM funder_series f
+        JOIN initiatives i ON i.id = f.initiative_id
+        LEFT JOIN initiative_series s ON s.initiative_id = f.initiative_id
+        LEFT JOIN LATERAL (
+            SELECT CAST(least(
+                (EXTRACT(YEAR FROM %(as_of)s) - EXTRACT(YEAR FROM s.first_month)) * 12
+                + EXTRACT(MONTH FROM %(as_of)s) - EXTRACT(MONTH FROM s.first_month),
+                cardinality(s.value_units) - 1
+            ) AS integer) AS k
+        ) AS at ON true
+        WHERE {where}
+    """  # noqa: S608 (only constants are interpolated)
+    return _pg_rows(sql, {"funder_id": funder.id, "as_of": as_of})
 
 
-def _pg_figures(ids: list[int], as_of: date) -> dict[int, tuple]:
-    """Per initiative up to `as_of`: [days since 1970 of each month], [inputs], [total value],
-    then the value per kind and whether any report was accepted (one row per initiative)."""
-    kinds = ", ".join(f"sum(value_{kind})" for kind in VALUE_KINDS)
-    sql = f"""
-        SELECT initiative_id, array_agg(month - DATE '1970-01-01'),
-               array_agg(platform_cents + declared_cents), array_agg({_PG_VALUE}),
-               {kinds}, bool_or(evidence_level IS NOT NULL)
-        FROM initiative_months
-        WHERE initiative_id = ANY(%(ids)s) AND month <= %(as_of)s
-        GROUP BY initiative_id
-    """  # noqa: S608 (only module constants are interpolated)
-    return {row[0]: row for row in _pg_rows(sql, {"ids": ids, "as_of": as_of})}
+def _aligned(totals: list[int], offsets: list[int]) -> list[int]:
+    """The running totals at months `offsets` months after the series' first month: 0 before the
+    series starts, its last total after it ends (`offsets` ascending)."""
+    first, count = offsets[0], len(offsets)
+    if offsets[-1] - first == count - 1:  # consecutive months: slice
+        before = min(max(-first, 0), count)
+        start = max(first, 0)
+        part = totals[start : start + count - before]
+        return [0] * before + part + [totals[-1]] * (count - before - len(part))
+    last = len(totals) - 1
+    return [totals[min(k, last)] if k >= 0 else 0 for k in offsets]
 
 
-_EPOCH = date(1970, 1, 1)
+def _euros(units: int) -> Decimal:
+    """1/10,000-euro units as the Decimal the monthly rows sum to (four decimals)."""
+    return Decimal(units).scaleb(-UNITS_PER_EURO_EXPONENT)
 
 
 def _build_portfolio_pg(
@@ -660,94 +662,70 @@ def _build_portfolio_pg(
     with_comparison: bool,
     with_holding_series: bool,
 ) -> Portfolio:
-    gifts = {row[0]: row for row in _pg_gifts(funder)}
-    first_months = {i: _EPOCH + timedelta(days=min(row[1])) for i, row in gifts.items()}
+    as_of = attribution.month_start(months[-1] if months else (last or current_month()))
+    rows = {row[0]: row for row in _pg_holdings(funder, as_of)}
     if months is None:
-        months = _period_months(first, last, first_months.values())
+        months = _period_months(first, last, (row[1] for row in rows.values()))
     months = [attribution.month_start(m) for m in months]
-    as_of = months[-1]
-    ids = sorted(i for i, month in first_months.items() if month <= as_of)
-    refs = {i: InitiativeRef(i, gifts[i][5], gifts[i][6], Theme(gifts[i][7])) for i in ids}
+    ids = sorted(i for i, row in rows.items() if row[1] <= as_of)
 
     running = _running_monthly(funder) if ids else set()
-    figures = _pg_figures(ids, as_of) if ids else {}
     groups = comparable_groups() if (ids and with_comparison) else {}
     watchlist = watchlist_of(funder)
 
     count = len(months)
-    grid = [(m - _EPOCH).days for m in months]
-    slots = {day: index for index, day in enumerate(grid)}
-    last_day = grid[-1]
-
-    def deltas(days: list[int], amounts: list, zero) -> list:
-        """Per month of the period: the amounts dated in it (or, for the first, before it)."""
-        result = [zero] * count
-        for slot, day, amount in zip(map(slots.get, days), days, amounts, strict=True):
-            if slot is None:
-                if day > last_day:
-                    continue
-                slot = bisect_left(grid, day)
-            result[slot] += amount
-        return result
-
-    def deltas2(days: list[int], inputs: list, values: list) -> tuple[list, list]:
-        """`deltas` of the inputs and of the values (same months) in one pass."""
-        input_deltas = [0] * count
-        value_deltas = [ZERO] * count
-        for slot, day, amount, value in zip(
-            map(slots.get, days), days, inputs, values, strict=True
-        ):
-            if slot is None:
-                if day > last_day:
-                    continue
-                slot = bisect_left(grid, day)
-            input_deltas[slot] += amount
-            value_deltas[slot] += value
-        return input_deltas, value_deltas
-
-    no_figures = (None, [], [], [], *(ZERO,) * len(VALUE_KINDS), False)
+    steps = [attribution.months_between(months[0], m) for m in months]
+    no_figures = (None, [0], [0], None, None)
     holdings: list[Holding] = []
     total_given = [0] * count
-    total_value = [ZERO] * count
+    total_units = [ZERO] * count  # attributed value in 1/10,000 euro, summed over the holdings
     for initiative_id in ids:
-        _id, gift_days, gift_cents, first_at, last_at, *_ref = gifts[initiative_id]
-        _id, figure_days, inputs, values, *kind_values, accepted = figures.get(
-            initiative_id, no_figures
+        _id, gifts_from, given, first_at, last_at, name, slug, theme, *figures = rows[initiative_id]
+        figures_from, inputs, values, accepted_from, kinds_at = (
+            figures if figures[0] is not None else (months[0], *no_figures[1:])
         )
-        given_series = list(accumulate(deltas(gift_days, gift_cents, 0)))
-        input_deltas, value_deltas = deltas2(figure_days, inputs, values)
-        inputs_series = list(accumulate(input_deltas))
-        value_series = list(accumulate(value_deltas))
+        gift_offset = attribution.months_between(gifts_from, months[0])
+        given_series = _aligned(given, [gift_offset + step for step in steps])
+        figures_offset = attribution.months_between(figures_from, months[0])
+        offsets = [figures_offset + step for step in steps]
+        inputs_series = _aligned(inputs, offsets)
+        value_units = _aligned(values, offsets)
         total_given = list(map(add, total_given, given_series))
-        # Adding ZERO leaves a sum unchanged (value and exponent), so this is the reference's
-        # "add the term where there is one", per month, in the same order.
-        total_value = list(
+        total_units = list(
             map(
                 add,
-                total_value,
+                total_units,
                 [
-                    value * given / inputs if given > 0 and inputs > 0 and value else ZERO
-                    for given, inputs, value in zip(
-                        given_series, inputs_series, value_series, strict=True
+                    Decimal(units * given) / inputs if given > 0 and inputs > 0 and units else ZERO
+                    for given, inputs, units in zip(
+                        given_series, inputs_series, value_units, strict=True
                     )
                 ],
             )
         )
         holding = _holding(
-            refs[initiative_id],
+            InitiativeRef(initiative_id, name, slug, Theme(theme)),
             given_series[-1],
             inputs_series[-1],
-            value_series[-1],
-            bool(accepted),
-            {kind: Decimal(v or 0) for kind, v in zip(VALUE_KINDS, kind_values, strict=True)},
+            _euros(value_units[-1]),
+            accepted_from is not None and accepted_from <= as_of,
+            dict.fromkeys(VALUE_KINDS, ZERO)
+            if kinds_at is None
+            else dict(zip(VALUE_KINDS, map(_euros, kinds_at), strict=True)),
             as_utc(first_at),
             as_utc(last_at),
             initiative_id in running,
             groups,
         )
         if with_holding_series:
-            holding.series = _series_points(months, given_series, inputs_series, value_series)
+            holding.series = _series_points(
+                months, given_series, inputs_series, [_euros(u) for u in value_units]
+            )
         holdings.append(holding)
+    # Each term is value × given / inputs as the reference computes it, 10^4 times larger: the
+    # same correctly rounded quotient and sums, so scaling the sums back (exactly) gives the
+    # reference's figures to the last digit. Months without any term stay ZERO, as there.
+    total_value = [t.scaleb(-UNITS_PER_EURO_EXPONENT) if t else t for t in total_units]
     return _portfolio(funder, months, holdings, total_given, total_value, watchlist)
 
 
