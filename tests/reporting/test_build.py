@@ -3,6 +3,7 @@
 import contextlib
 import re
 import zlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -88,3 +89,31 @@ def inflated(pdf_bytes: bytes) -> bytes:
         with contextlib.suppress(zlib.error):
             parts.append(zlib.decompress(match.group(1)))
     return b"".join(parts)
+
+
+# Elements that render correctly without a user-agent rule (inline by default, or SVG content).
+INLINE_ELEMENTS = {"span", "a", "strong", "em", "b", "i", "svg", "g", "path", "polyline", "text"}
+INLINE_ELEMENTS |= {"circle", "line", "rect"}
+
+
+def test_reports_use_only_elements_the_report_stylesheet_knows(
+    make_user, make_initiative, pay, accepted_outcome
+):
+    """PDFs use reporting/report_ua.css instead of WeasyPrint's stylesheet for all of HTML; an
+    element it does not style (a list, an image) would silently render as inline text."""
+    donor, owner = make_user(locale="en"), make_user(locale="nl")
+    initiative = make_initiative(owner=owner, name="Buurtkracht Zuid")
+    pay(donor, initiative, 10000, at(2026, 9, 20))
+    pay(donor, initiative, 5000, at(2026, 10, 5))
+    accepted_outcome(
+        initiative, owner, 6, at(2026, 7, 1).date(), at(2026, 9, 30).date(), at(2026, 10, 12)
+    )
+    services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+
+    documents = [r.html for r in db.session.scalars(select(Report))]
+    used = {tag for html in documents for tag in re.findall(r"<([a-z][a-z0-9]*)", html)}
+    stylesheet = Path(pdf.__file__).with_name("report_ua.css").read_text()
+    stylesheet = re.sub(r"/\*.*?\*/", "", stylesheet, flags=re.DOTALL)
+    styled = set(re.findall(r"(?<![\w.#:-])([a-z][a-z0-9]*)(?=[\s,:{])", stylesheet))
+    assert len(documents) == 2 and {"h1", "h2", "h3", "table", "td"} <= used
+    assert used - styled - INLINE_ELEMENTS == set()
