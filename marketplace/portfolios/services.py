@@ -2,14 +2,14 @@
 
 A funder is a person (User: their own gifts, i.e. without an organisation) or an Organisation (the
 gifts made on its behalf). The arithmetic is `marketplace.portfolios.attribution` (pure); the
-initiatives' monthly inputs and values come precomputed from `marketplace.exchange.figures`
-(table initiative_months), and the funder's own monthly net gifts from one grouped query, so a
-portfolio costs a fixed handful of queries whatever its number of holdings.
+figures come precomputed from `marketplace.exchange.figures`, so a portfolio costs a fixed handful
+of queries whatever its number of holdings.
 
-On PostgreSQL `build_portfolio` reads both as one row per holding (arrays straight from the
-driver) and sums them per month with list operations; `build_portfolio_reference` is the plain
-Python computation (used on SQLite, and in the tests as the reference: the figures must be equal
-to the last Decimal digit, since the same operations run in the same order).
+On PostgreSQL `build_portfolio` reads one row per holding: the funder's and the initiative's
+running monthly totals (tables funder_series and initiative_series, integer arrays read in binary)
+and lines them up per month with list slices. `build_portfolio_reference` is the plain Python
+computation from the monthly rows (initiative_months and the contributions; used on SQLite, and in
+the tests as the reference: the figures must be equal to the last Decimal digit).
 """
 
 from collections import defaultdict
@@ -435,9 +435,8 @@ def build_portfolio(
     runs from the month of the first gift to the current month. Per-holding series are computed
     only when asked for (`with_holding_series`, or later with `holding_series`).
 
-    On PostgreSQL the cumulative sums run in the database (`_pg_*`): Python gets one row per
-    holding plus one per holding-month with attributed value, and does the same Decimal
-    arithmetic in the same order as `build_portfolio_reference`, so every figure is identical.
+    On PostgreSQL the running totals are precomputed (`_build_portfolio_pg`); the Decimal
+    arithmetic is that of `build_portfolio_reference`, so every figure is identical.
     """
     if db.engine.dialect.name == "postgresql" and (months is None or len(months) > 0):
         return _build_portfolio_pg(

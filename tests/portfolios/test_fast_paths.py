@@ -1,7 +1,8 @@
 """The fast paths give exactly the figures of the reference computation.
 
-On PostgreSQL `build_portfolio` sums in the database and `build_portfolio_reference` in Python;
-both must agree to the last Decimal digit. The page's PageFormat must print what the filters do.
+On PostgreSQL `build_portfolio` reads precomputed running totals (initiative_series and
+funder_series) and `build_portfolio_reference` sums the monthly rows in Python; both must agree to
+the last Decimal digit. The page's PageFormat must print what the filters do.
 """
 
 import os
