@@ -35,9 +35,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Numeric,
+    and_,
     delete,
     event,
     inspect,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql
@@ -55,6 +57,7 @@ VALUE_KINDS = ("fiscal", "wellbeing", "environmental", "economic")
 CHUNK = 500  # initiative ids per IN (...) query
 
 DIRTY_KEY = "exchange_dirty_initiatives"
+FUNDERS_KEY = "exchange_dirty_funders"
 REFRESHING_KEY = "exchange_refreshing"
 
 
@@ -124,7 +127,8 @@ class FunderSeries(db.Model):
     """A funder's net paid gifts to one initiative as running totals per Amsterdam month.
 
     The funder is an organisation (gifts on its behalf) or a person (their own gifts, without an
-    organisation). Rebuilt with the initiative's monthly figures (`refresh_figures`), so a
+    organisation). Rebuilt from that funder's paid contributions in every commit that changes one
+    of them (`refresh_funder_series`, from the same session events as the monthly figures), so a
     portfolio reads one row per holding. Element n of `given_cents` is the total up to and
     including month n after `first_month`, up to the month of the last gift.
     """
@@ -383,7 +387,6 @@ def refresh_figures(initiative_ids: Iterable[int], session: Session | None = Non
         if rows:
             session.execute(InitiativeMonth.__table__.insert(), rows)
         _store_series(session, chunk, rows)
-        _store_funder_series(session, chunk)
     return set(ids)
 
 
@@ -435,35 +438,84 @@ def _store_series(session: Session, ids: Sequence[int], month_rows: Sequence[dic
         session.execute(InitiativeSeries.__table__.insert(), series)
 
 
-def _store_funder_series(session: Session, ids: Sequence[int]) -> None:
-    """Replace the funder series of the initiatives `ids` from their paid contributions."""
+# More touched funders than this in one commit: rebuild all funders of their initiatives instead
+# (one short query instead of a long OR; SQLite limits expression depth).
+MAX_FUNDER_KEYS = 100
+
+
+def refresh_funder_series(
+    session: Session, initiative_ids: Iterable[int], funders: set[tuple] | None = None
+) -> None:
+    """Rebuild funder series rows from the paid contributions, in the current transaction.
+
+    `funders` None: every funder of `initiative_ids`. Otherwise only these (initiative, person,
+    organisation) keys (`_funder_key`), so a payment rewrites its own funder's row and not every
+    donor's; a key (initiative, None, None) stands for every funder of that initiative.
+    """
     from marketplace.donations.models import Contribution
 
-    net = Contribution.amount_cents - Contribution.refunded_cents - Contribution.charged_back_cents
-    gifts = session.execute(
-        select(
-            Contribution.initiative_id,
-            Contribution.user_id,
-            Contribution.organisation_id,
-            Contribution.paid_at,
-            net,
-        )
-        .where(Contribution.initiative_id.in_(ids), Contribution.paid_at.is_not(None))
-        .order_by(Contribution.paid_at)
-    )
-    per_funder: dict[tuple, list[tuple[datetime, int]]] = defaultdict(list)
-    for initiative_id, user_id, organisation_id, paid_at, cents in gifts:
-        person = None if organisation_id is not None else user_id
-        if person is None and organisation_id is None:
-            continue  # an anonymous gift: nobody's portfolio
-        per_funder[(initiative_id, person, organisation_id)].append((as_utc(paid_at), int(cents)))
-    session.execute(delete(FunderSeries).where(FunderSeries.initiative_id.in_(ids)))
-    rows = [
-        funder_series_row(initiative_id, user_id, organisation_id, paid)
-        for (initiative_id, user_id, organisation_id), paid in per_funder.items()
+    if funders is None:
+        whole, keys = set(initiative_ids), set()
+    else:
+        whole = {key[0] for key in funders if key[1:] == (None, None)}
+        keys = {key for key in funders if key[0] not in whole}
+        if len(keys) > MAX_FUNDER_KEYS:
+            whole, keys = whole | {key[0] for key in keys}, set()
+    scopes = [
+        (Contribution.initiative_id.in_(c), FunderSeries.initiative_id.in_(c))
+        for c in _chunks(sorted(whole))
     ]
-    if rows:
-        session.execute(FunderSeries.__table__.insert(), rows)
+    if keys:
+        scopes.append(
+            (
+                or_(*(_of_funder(Contribution, key) for key in keys)),
+                or_(*(_of_funder(FunderSeries, key) for key in keys)),
+            )
+        )
+    net = Contribution.amount_cents - Contribution.refunded_cents - Contribution.charged_back_cents
+    for gifts_scope, series_scope in scopes:
+        gifts = session.execute(
+            select(
+                Contribution.initiative_id,
+                Contribution.user_id,
+                Contribution.organisation_id,
+                Contribution.paid_at,
+                net,
+            )
+            .where(gifts_scope, Contribution.paid_at.is_not(None))
+            .order_by(Contribution.paid_at)
+        )
+        per_funder: dict[tuple, list[tuple[datetime, int]]] = defaultdict(list)
+        for initiative_id, user_id, organisation_id, paid_at, cents in gifts:
+            key = _funder_key(initiative_id, user_id, organisation_id)
+            if key is not None:  # an anonymous gift is nobody's portfolio
+                per_funder[key].append((as_utc(paid_at), int(cents)))
+        session.execute(delete(FunderSeries).where(series_scope))
+        rows = [funder_series_row(*key, paid) for key, paid in per_funder.items()]
+        if rows:
+            session.execute(FunderSeries.__table__.insert(), rows)
+
+
+def _funder_key(initiative_id, user_id, organisation_id) -> tuple | None:
+    """(initiative, person, organisation) of a gift: a gift on an organisation's behalf is the
+    organisation's (person None), one without is the person's; None for an anonymous gift."""
+    if organisation_id is not None:
+        return (initiative_id, None, organisation_id)
+    if user_id is not None:
+        return (initiative_id, user_id, None)
+    return None
+
+
+def _of_funder(model, key: tuple):
+    """The rows of `model` (contributions or funder series) belonging to one funder key."""
+    initiative_id, person, organisation = key
+    if organisation is not None:
+        return and_(model.initiative_id == initiative_id, model.organisation_id == organisation)
+    return and_(
+        model.initiative_id == initiative_id,
+        model.user_id == person,
+        model.organisation_id.is_(None),
+    )
 
 
 def funder_series_row(initiative_id, user_id, organisation_id, paid: list[tuple]) -> dict:
@@ -496,8 +548,7 @@ def rebuild_series(session: Session | None = None) -> int:
             .order_by(InitiativeMonth.initiative_id, InitiativeMonth.month)
         )
         _store_series(session, chunk, [dict(row._mapping) for row in rows])
-    for chunk in _chunks(all_initiative_ids(session)):
-        _store_funder_series(session, chunk)
+    refresh_funder_series(session, all_initiative_ids(session))
     return len(ids)
 
 
@@ -518,6 +569,8 @@ def all_initiative_ids(session: Session | None = None) -> list[int]:
 # Attributes whose change alters an initiative's figures or its place on the exchange.
 _WATCHED = {
     "Contribution": {
+        "user_id",
+        "organisation_id",
         "amount_cents",
         "refunded_cents",
         "charged_back_cents",
@@ -561,15 +614,30 @@ def mark_changed(session: Session, initiative_id: int) -> None:
     session.info.setdefault(DIRTY_KEY, set()).add(initiative_id)
 
 
+def _contribution_funders(obj) -> set[tuple]:
+    """The funder series keys a new, changed or deleted contribution affects. When it changed
+    hands, its previous funder may not be loaded: then every funder of its initiative(s)."""
+    state = inspect(obj)
+    moved = [state.attrs[name].history for name in ("initiative_id", "user_id", "organisation_id")]
+    if state.persistent and any(history.has_changes() for history in moved):
+        initiatives = {obj.initiative_id, *(moved[0].deleted or ())} - {None}
+        return {(initiative_id, None, None) for initiative_id in initiatives}
+    key = _funder_key(obj.initiative_id, obj.user_id, obj.organisation_id)
+    return {key} if key is not None else set()
+
+
 def _after_flush(session: Session, flush_context) -> None:
     if session.info.get(REFRESHING_KEY):
         return
     dirty: set[int] = session.info.setdefault(DIRTY_KEY, set())
+    funders: set[tuple] = session.info.setdefault(FUNDERS_KEY, set())
     for obj in session.new:
         if type(obj).__name__ in _WATCHED:
             initiative_id = _initiative_id_of(session, obj)
             if initiative_id is not None:
                 dirty.add(initiative_id)
+            if type(obj).__name__ == "Contribution":
+                funders.update(_contribution_funders(obj))
     for obj in session.dirty:
         attributes = _WATCHED.get(type(obj).__name__, False)
         if attributes is False or not _changed(obj, attributes):
@@ -578,6 +646,8 @@ def _after_flush(session: Session, flush_context) -> None:
             # a moved row changes the old initiative as well
             history = inspect(obj).attrs["initiative_id"].history
             dirty.update(i for i in (history.deleted or ()) if i is not None)
+        if type(obj).__name__ == "Contribution":
+            funders.update(_contribution_funders(obj))
         initiative_id = _initiative_id_of(session, obj)
         if initiative_id is not None:
             dirty.add(initiative_id)
@@ -586,6 +656,8 @@ def _after_flush(session: Session, flush_context) -> None:
             initiative_id = _initiative_id_of(session, obj)
             if initiative_id is not None:
                 dirty.add(initiative_id)
+            if type(obj).__name__ == "Contribution":
+                funders.update(_contribution_funders(obj))
 
 
 def _before_commit(session: Session) -> None:
@@ -593,11 +665,12 @@ def _before_commit(session: Session) -> None:
         return
     session.flush()  # after_flush collects what this commit changes
     dirty = session.info.pop(DIRTY_KEY, None)
+    funders = session.info.pop(FUNDERS_KEY, set())
     if not dirty:
         return
     session.info[REFRESHING_KEY] = True
     try:
-        _refresh_everything_for(session, dirty)
+        _refresh_everything_for(session, dirty, funders)
         session.flush()
     finally:
         session.info.pop(REFRESHING_KEY, None)
@@ -605,14 +678,19 @@ def _before_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(DIRTY_KEY, None)
+    session.info.pop(FUNDERS_KEY, None)
 
 
-def _refresh_everything_for(session: Session, ids: set[int]) -> None:
+def _refresh_everything_for(
+    session: Session, ids: set[int], funders: set[tuple] | None = None
+) -> None:
+    """Figures, series and quotes of `ids`; the funder series of `funders` (None: all of them)."""
     from marketplace.exchange.services import refresh_quotes
 
     for initiative_id in sorted(ids):  # a fixed order, so concurrent commits cannot deadlock
         advisory_xact_lock("initiative-figures", initiative_id, session)
     refresh_figures(ids, session)
+    refresh_funder_series(session, ids, funders)
     refresh_quotes(ids, session)
 
 

@@ -29,6 +29,7 @@ from marketplace.exchange.figures import (
     all_initiative_ids,
     cumulative_series,
     refresh_figures,
+    refresh_funder_series,
 )
 from marketplace.exchange.models import ALL, ExchangeIndexPoint, ExchangeIndexState, ExchangeQuote
 from marketplace.extensions import db
@@ -271,6 +272,7 @@ def refresh_all(batch: int = 2000) -> int:
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
             refresh_figures(chunk)
+            refresh_funder_series(db.session, chunk)
             refresh_quotes(chunk, indices_too=False)
             db.session.commit()
         # initiatives deleted since: their quotes cascade; stale points go with the rebuild

@@ -49,7 +49,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('initiative_id', name=op.f('pk_initiative_series'))
     )
     # ### end Alembic commands ###
-    # Fill both from the rows already there; from now on refresh_figures keeps them current.
+    # Fill both from the rows already there; from now on the session events in
+    # marketplace/exchange/figures.py keep them current.
     from sqlalchemy.orm import Session
 
     from marketplace.exchange.figures import rebuild_series

@@ -85,3 +85,49 @@ def test_series_follow_gifts_refunds_and_reports(
     assert by_funder[(None, org.id)].given_cents == [100_00, 100_00, 125_00]
     assert by_funder[(staff.id, None)].given_cents == [7_00]
     assert by_funder[(staff.id, None)].first_month == date(2024, 2, 1)
+
+
+def test_a_gift_rewrites_only_its_own_funders_row(make_user, make_org, make_initiative, give):
+    first, second = make_user(), make_user()
+    org = make_org(owner=first)
+    initiative = make_initiative()
+    give(first, initiative, 10_00, date(2024, 1, 10), organisation=org)
+    give(second, initiative, 20_00, date(2024, 1, 11))
+
+    def row(user_id, organisation_id):
+        return db.session.scalar(
+            select(FunderSeries).where(
+                FunderSeries.initiative_id == initiative.id,
+                FunderSeries.user_id.is_(user_id)
+                if user_id is None
+                else FunderSeries.user_id == user_id,
+                FunderSeries.organisation_id.is_(organisation_id)
+                if organisation_id is None
+                else FunderSeries.organisation_id == organisation_id,
+            )
+        )
+
+    row(None, org.id).given_cents = [999]  # a marker: a rebuild would write [1000] again
+    db.session.commit()
+    give(second, initiative, 5_00, date(2024, 2, 1))
+    db.session.expire_all()
+    assert row(None, org.id).given_cents == [999]  # not touched by the other funder's gift
+    assert row(second.id, None).given_cents == [20_00, 25_00]
+
+
+def test_moving_a_gift_to_an_organisation_moves_it_between_portfolios(
+    make_user, make_org, make_initiative, give
+):
+    staff = make_user()
+    org = make_org(owner=staff)
+    initiative = make_initiative()
+    gift = give(staff, initiative, 10_00, date(2024, 1, 10))
+    gift.organisation_id = org.id
+    db.session.commit()
+
+    rows = db.session.scalars(
+        select(FunderSeries).where(FunderSeries.initiative_id == initiative.id)
+    ).all()
+    assert [(r.user_id, r.organisation_id, r.given_cents) for r in rows] == [
+        (None, org.id, [10_00])
+    ]
