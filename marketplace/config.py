@@ -35,48 +35,70 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     env = overrides.get("IMPACTBEURS_ENV") or os.environ.get("IMPACTBEURS_ENV", "development")
     production = env == "production"
+    config = {"IMPACTBEURS_ENV": env}
+    for section in (
+        core_settings(instance_path, overrides, production),
+        mail_settings(instance_path),
+        session_settings(production),
+        api_settings(),
+        payment_settings(overrides, production),
+        impact_settings(),
+        scheduling_settings(),
+    ):
+        config.update(section)
+    config.update(overrides)
+    return config
 
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def database_url_from_env(instance_path: Path) -> str:
+    """DATABASE_URL with the psycopg 3 driver named (`postgres://` and `postgresql://` accepted)."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'impactbeurs.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def core_settings(instance_path: Path, overrides: dict, production: bool) -> dict:
     secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret_key:
         if production:
             raise ConfigurationError("SECRET_KEY must be set when IMPACTBEURS_ENV=production")
         secret_key = development_secret_key(instance_path)
-
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'impactbeurs.db'}"
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
-
-    payment_provider = (
-        (overrides.get("PAYMENT_PROVIDER") or os.environ.get("PAYMENT_PROVIDER", ""))
-        .strip()
-        .lower()
-    )
-    if not payment_provider:
-        if os.environ.get("MOLLIE_API_KEY"):
-            payment_provider = "mollie"
-        elif os.environ.get("STRIPE_SECRET_KEY"):
-            payment_provider = "stripe"
-        else:
-            payment_provider = "simulator"
-    if production and payment_provider == "simulator":
-        raise ConfigurationError(
-            "The payment simulator is refused when IMPACTBEURS_ENV=production: "
-            "set PAYMENT_PROVIDER=mollie or stripe"
-        )
-
-    config = {
-        "IMPACTBEURS_ENV": env,
+    cost = overrides.get("PASSWORD_HASH_COST") or os.environ.get("PASSWORD_HASH_COST", "default")
+    if production and cost != "default":
+        raise ConfigurationError("PASSWORD_HASH_COST must be 'default' in production")
+    return {
         "SECRET_KEY": secret_key,
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_COST": cost,
+        "SQLALCHEMY_DATABASE_URI": database_url_from_env(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
-        # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/.
+        # i18n
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ["nl", "en"],
+        # Map tiles for "discover nearby"
+        "MAP_TILE_URL": os.environ.get(
+            "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
+        "MAP_TILE_ATTRIBUTION": os.environ.get(
+            "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+        ),
+    }
+
+
+def mail_settings(instance_path: Path) -> dict:
+    """SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/; the outbox."""
+    return {
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_PORT": env_int("MAIL_PORT", 25),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": env_bool("MAIL_USE_TLS"),
@@ -84,7 +106,15 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             "MAIL_DEFAULT_SENDER", "Impactbeurs <noreply@impactbeurs.nl>"
         ),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance_path / "outbox")),
-        # Sessions and cookies.
+        "MAIL_MAX_ATTEMPTS": env_int("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_BACKOFF_SECONDS": env_int("MAIL_BACKOFF_SECONDS", 60),
+        "MAIL_CLAIM_LEASE_SECONDS": env_int("MAIL_CLAIM_LEASE_SECONDS", 600),
+    }
+
+
+def session_settings(production: bool) -> dict:
+    """Cookies, password reset links and rate limits."""
+    return {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -92,25 +122,49 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
-        # Rate limits: memory:// is per process; use redis:// when running several workers.
+        "PASSWORD_RESET_MAX_AGE": env_int("PASSWORD_RESET_MAX_AGE", 3600),
+        # memory:// is per process; use redis:// when running several workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
-        # i18n
-        "BABEL_DEFAULT_LOCALE": "nl",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
-        "LANGUAGES": ["nl", "en"],
-        # JSON API / OpenAPI (flask-smorest)
+    }
+
+
+def api_settings() -> dict:
+    """The JSON API and its OpenAPI document (flask-smorest)."""
+    return {
         "API_TITLE": "Impactbeurs API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_PAGE_SIZE": 20,
-        # Payments
-        "PAYMENT_PROVIDER": payment_provider,
+    }
+
+
+def configured_payment_provider(overrides: dict) -> str:
+    """PAYMENT_PROVIDER, or the provider whose keys are set, or the simulator."""
+    name = overrides.get("PAYMENT_PROVIDER") or os.environ.get("PAYMENT_PROVIDER", "")
+    name = name.strip().lower()
+    if name:
+        return name
+    if os.environ.get("MOLLIE_API_KEY"):
+        return "mollie"
+    if os.environ.get("STRIPE_SECRET_KEY"):
+        return "stripe"
+    return "simulator"
+
+
+def payment_settings(overrides: dict, production: bool) -> dict:
+    provider = configured_payment_provider(overrides)
+    if production and provider == "simulator":
+        raise ConfigurationError(
+            "The payment simulator is refused when IMPACTBEURS_ENV=production: "
+            "set PAYMENT_PROVIDER=mollie or stripe"
+        )
+    return {
+        "PAYMENT_PROVIDER": provider,
         "MOLLIE_API_KEY": os.environ.get("MOLLIE_API_KEY", ""),
         "MOLLIE_API_ENDPOINT": os.environ.get("MOLLIE_API_ENDPOINT", ""),
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
@@ -120,30 +174,24 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "IDEAL_METHOD_LABEL": os.environ.get("IDEAL_METHOD_LABEL", "iDEAL"),
         "PAYMENT_HTTP_TIMEOUT": float(os.environ.get("PAYMENT_HTTP_TIMEOUT", "10")),
         "CHECKOUT_RATE_LIMIT": os.environ.get("CHECKOUT_RATE_LIMIT", "20 per minute"),
-        "PAYMENT_LOCK_TIMEOUT_MS": int(os.environ.get("PAYMENT_LOCK_TIMEOUT_MS", "5000")),
+        "PAYMENT_LOCK_TIMEOUT_MS": env_int("PAYMENT_LOCK_TIMEOUT_MS", 5000),
         "DONATION_RECEIPTS_ENABLED": env_bool("DONATION_RECEIPTS_ENABLED", True),
-        # Impact
-        "SROI_DISCOUNT_RATE": os.environ.get("SROI_DISCOUNT_RATE", "0.0225"),
-        "OUTCOME_REPORT_DUE_DAYS": int(os.environ.get("OUTCOME_REPORT_DUE_DAYS", "30")),
-        # Portfolios and exchange (precomputed figures)
-        "PORTFOLIO_COMPARABLES_MAX_AGE": int(
-            os.environ.get("PORTFOLIO_COMPARABLES_MAX_AGE", "3600")
-        ),
-        "EXCHANGE_SYNC_INDEX_LIMIT": int(os.environ.get("EXCHANGE_SYNC_INDEX_LIMIT", "2000")),
-        # Mail outbox and scheduled reports
-        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
-        "MAIL_BACKOFF_SECONDS": int(os.environ.get("MAIL_BACKOFF_SECONDS", "60")),
-        "MAIL_CLAIM_LEASE_SECONDS": int(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "600")),
-        "REPORT_CLAIM_LEASE_SECONDS": int(os.environ.get("REPORT_CLAIM_LEASE_SECONDS", "900")),
-        # PDF processes for `reports run` and the scheduler; empty = the CPUs this process may use
-        "REPORT_BUILD_WORKERS": os.environ.get("REPORT_BUILD_WORKERS") or None,
-        # Map tiles for "discover nearby"
-        "MAP_TILE_URL": os.environ.get(
-            "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-        ),
-        "MAP_TILE_ATTRIBUTION": os.environ.get(
-            "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
-        ),
     }
-    config.update(overrides)
-    return config
+
+
+def impact_settings() -> dict:
+    """The SROI engine, outcome reports, portfolios and the exchange."""
+    return {
+        "SROI_DISCOUNT_RATE": os.environ.get("SROI_DISCOUNT_RATE", "0.0225"),
+        "OUTCOME_REPORT_DUE_DAYS": env_int("OUTCOME_REPORT_DUE_DAYS", 30),
+        "PORTFOLIO_COMPARABLES_MAX_AGE": env_int("PORTFOLIO_COMPARABLES_MAX_AGE", 3600),
+        "EXCHANGE_SYNC_INDEX_LIMIT": env_int("EXCHANGE_SYNC_INDEX_LIMIT", 2000),
+    }
+
+
+def scheduling_settings() -> dict:
+    """Scheduled reports; REPORT_BUILD_WORKERS empty = the CPUs this process may use."""
+    return {
+        "REPORT_CLAIM_LEASE_SECONDS": env_int("REPORT_CLAIM_LEASE_SECONDS", 900),
+        "REPORT_BUILD_WORKERS": os.environ.get("REPORT_BUILD_WORKERS") or None,
+    }

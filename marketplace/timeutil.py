@@ -1,6 +1,6 @@
 """Time: timezone-aware UTC in storage, Europe/Amsterdam in what people read."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
@@ -22,6 +22,32 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def month_start(day: date) -> date:
+    """The first day of the day's month (also turns a datetime into a plain date)."""
+    return date(day.year, day.month, 1)
+
+
+def amsterdam_month(moment: datetime) -> date:
+    """The first day of the Amsterdam calendar month a UTC moment falls in."""
+    return month_start(to_amsterdam(moment).date())
+
+
+def months_between(first: date, later: date) -> int:
+    """Whole calendar months from first's month to later's month (negative if earlier)."""
+    return (later.year - first.year) * 12 + later.month - first.month
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """First-of-month dates from first's month to last's month, both inclusive ([] if reversed)."""
+    current, end = month_start(first), month_start(last)
+    months: list[date] = []
+    while current <= end:
+        months.append(current)
+        year, month = divmod(current.month, 12)
+        current = date(current.year + year, month + 1, 1)
+    return months
 
 
 class UTCDateTime(TypeDecorator):

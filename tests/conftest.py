@@ -54,6 +54,7 @@ def app(database_url, tmp_path_factory):
             "UPLOAD_FOLDER": str(instance / "uploads"),
             "PAYMENT_PROVIDER": "simulator",
             "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+            "PASSWORD_HASH_COST": "test",
         }
     )
     app.test_client_class = FreshGlobalsClient

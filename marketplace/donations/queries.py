@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
-from marketplace.portfolios.attribution import month_start
-from marketplace.timeutil import to_amsterdam
+from marketplace.timeutil import month_start, to_amsterdam
 
 
 def net_cents_expression():

@@ -47,8 +47,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.db import advisory_xact_lock
 from marketplace.extensions import db
-from marketplace.portfolios.attribution import month_start, months_between
-from marketplace.timeutil import UTCDateTime, as_utc, to_amsterdam
+from marketplace.timeutil import UTCDateTime, as_utc, month_start, months_between, to_amsterdam
 
 VALUE = Numeric(18, 4)
 PLACES = Decimal("0.0001")

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from marketplace.portfolios.attribution import month_start
+from marketplace.timeutil import month_start
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -34,8 +34,7 @@ from marketplace.exchange.figures import (
 from marketplace.exchange.models import ALL, ExchangeIndexPoint, ExchangeIndexState, ExchangeQuote
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
-from marketplace.portfolios.attribution import month_range, month_start
-from marketplace.timeutil import to_amsterdam, utcnow
+from marketplace.timeutil import month_range, month_start, to_amsterdam, utcnow
 
 RATIO_PLACES = Decimal("0.000001")
 AMOUNT_PLACES = Decimal("0.0001")

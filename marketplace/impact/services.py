@@ -47,8 +47,7 @@ from marketplace.impact.parsing import (
 )
 from marketplace.initiatives.models import Initiative
 from marketplace.money import InvalidAmount, cents_to_decimal, parse_cents
-from marketplace.portfolios.attribution import month_range, month_start
-from marketplace.timeutil import to_amsterdam, utcnow
+from marketplace.timeutil import month_range, month_start, to_amsterdam, utcnow
 
 FILTERS = ("deadweight", "displacement", "attribution", "drop_off")
 NOTE_LIMIT = 5000

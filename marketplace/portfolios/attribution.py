@@ -20,33 +20,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
 
+from marketplace.timeutil import month_start
+
 OTHER = "other"
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 Amount = TypeVar("Amount", int, Decimal)
-
-
-def month_start(d: date) -> date:
-    """The first day of d's month (also turns a datetime into a plain date)."""
-    return date(d.year, d.month, 1)
-
-
-def months_between(first: date, later: date) -> int:
-    """Whole calendar months from first's month to later's month (negative if earlier)."""
-    return (later.year - first.year) * 12 + later.month - first.month
-
-
-def month_range(first: date, last: date) -> list[date]:
-    """First-of-month dates from first's month to last's month, both inclusive ([] if reversed)."""
-    current, end = month_start(first), month_start(last)
-    months: list[date] = []
-    while current <= end:
-        months.append(current)
-        year, month = divmod(current.month, 12)
-        current = date(current.year + year, month + 1, 1)
-    return months
 
 
 def share(funder_cents: int, total_inputs_cents: int) -> Decimal:

@@ -34,7 +34,14 @@ from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import require_member
 from marketplace.portfolios import attribution
 from marketplace.portfolios.models import ComparableGroup, Watch
-from marketplace.timeutil import as_utc, to_amsterdam, utcnow
+from marketplace.timeutil import (
+    as_utc,
+    month_range,
+    month_start,
+    months_between,
+    to_amsterdam,
+    utcnow,
+)
 
 ZERO = Decimal(0)
 Funder = User | Organisation
@@ -199,7 +206,7 @@ def funder_monthly_gifts(funder: Funder) -> dict[int, _Gifts]:
         )
         for initiative_id, paid_at, cents in rows:
             paid_at = as_utc(paid_at)
-            month_value = attribution.month_start(to_amsterdam(paid_at).date())
+            month_value = month_start(to_amsterdam(paid_at).date())
             _add(result[initiative_id], month_value, int(cents), paid_at, paid_at)
     return dict(result)
 
@@ -280,7 +287,7 @@ def _values_by_kind(ids: Sequence[int], as_of: date) -> dict[int, dict[str, Deci
 
 
 def current_month() -> date:
-    return attribution.month_start(to_amsterdam(utcnow()).date())
+    return month_start(to_amsterdam(utcnow()).date())
 
 
 def parse_month(text: str | None, field_name: str) -> date | None:
@@ -462,7 +469,7 @@ def _period_months(first: date | None, last: date | None, earliest: Iterable[dat
     if first is None:
         starts = list(earliest)
         first = min(starts) if starts else last
-    months = attribution.month_range(first, last)
+    months = month_range(first, last)
     if len(months) > MAX_MONTHS:
         months = months[-MAX_MONTHS:]
     return months
@@ -482,7 +489,7 @@ def build_portfolio_reference(
     gifts = funder_monthly_gifts(funder)
     if months is None:
         months = _period_months(first, last, (min(g.monthly) for g in gifts.values() if g.monthly))
-    months = [attribution.month_start(m) for m in months]
+    months = [month_start(m) for m in months]
     as_of = months[-1] if months else current_month()
     ids = sorted(i for i, g in gifts.items() if g.monthly and min(g.monthly) <= as_of)
 
@@ -661,11 +668,11 @@ def _build_portfolio_pg(
     with_comparison: bool,
     with_holding_series: bool,
 ) -> Portfolio:
-    as_of = attribution.month_start(months[-1] if months else (last or current_month()))
+    as_of = month_start(months[-1] if months else (last or current_month()))
     rows = {row[0]: row for row in _pg_holdings(funder, as_of)}
     if months is None:
         months = _period_months(first, last, (row[1] for row in rows.values()))
-    months = [attribution.month_start(m) for m in months]
+    months = [month_start(m) for m in months]
     ids = sorted(i for i, row in rows.items() if row[1] <= as_of)
 
     running = _running_monthly(funder) if ids else set()
@@ -673,7 +680,7 @@ def _build_portfolio_pg(
     watchlist = watchlist_of(funder)
 
     count = len(months)
-    steps = [attribution.months_between(months[0], m) for m in months]
+    steps = [months_between(months[0], m) for m in months]
     no_figures = (None, [0], [0], None, None)
     holdings: list[Holding] = []
     total_given = [0] * count
@@ -683,9 +690,9 @@ def _build_portfolio_pg(
         figures_from, inputs, values, accepted_from, kinds_at = (
             figures if figures[0] is not None else (months[0], *no_figures[1:])
         )
-        gift_offset = attribution.months_between(gifts_from, months[0])
+        gift_offset = months_between(gifts_from, months[0])
         given_series = _aligned(given, [gift_offset + step for step in steps])
-        figures_offset = attribution.months_between(figures_from, months[0])
+        figures_offset = months_between(figures_from, months[0])
         offsets = [figures_offset + step for step in steps]
         inputs_series = _aligned(inputs, offsets)
         value_units = _aligned(values, offsets)

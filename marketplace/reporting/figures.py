@@ -20,10 +20,9 @@ from marketplace.donations.queries import net_cents_expression
 from marketplace.extensions import db
 from marketplace.impact.models import OutcomeReport, OutcomeReportValue, ReportStatus
 from marketplace.initiatives.models import Initiative, InitiativeStatus
-from marketplace.portfolios.attribution import month_range, month_start
 from marketplace.portfolios.attribution import social_return as attributed_return
 from marketplace.portfolios.services import build_portfolio
-from marketplace.timeutil import AMSTERDAM
+from marketplace.timeutil import AMSTERDAM, month_range, month_start
 
 ZERO = Decimal(0)
 

@@ -80,6 +80,7 @@ def live_server(tmp_path_factory, browser_path):
             "UPLOAD_FOLDER": str(instance / "uploads"),
             "PAYMENT_PROVIDER": "simulator",
             "LOGIN_RATE_LIMIT": "10000 per minute",
+            "PASSWORD_HASH_COST": "test",
         }
     )
     with app.app_context():

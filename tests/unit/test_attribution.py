@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 
 from marketplace.portfolios.attribution import (
     attributed_value,
-    month_range,
-    month_start,
     monthly_series,
     share,
     social_return,
     split_shares,
 )
+from marketplace.timeutil import month_range, month_start
 
 D = Decimal
 JAN, FEB, MAR, APR = (date(2025, m, 1) for m in (1, 2, 3, 4))

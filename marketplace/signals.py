@@ -1,0 +1,66 @@
+"""Named signals: how one domain tells the others that a fact changed.
+
+Each signal is sent by the one service that changes the fact, *after* that service has committed
+its own transaction, with plain values (ids, dates) as keyword arguments: never ORM objects, since
+receivers run their own transactions. A receiver must not be able to undo the sender's work, so
+receivers catch their own failures (see `marketplace.figures.listeners`). This is pretix's
+`order_paid` and indico's `signals.event.*`, with blinker, as Flask itself uses.
+
+Who listens is visible in one place per domain: the `listeners.py` modules connected in
+`create_app` (`register_listeners`).
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+contribution_changed = _signals.signal(
+    "contribution-changed",
+    doc="""A gift's status or money changed: paid, refunded, charged back, reversed, failed, ...
+
+    Sent by `donations.status.apply_payment_status` after its commit, once per change (a replayed
+    webhook that changes nothing sends nothing). Keyword arguments: `contribution_id`,
+    `initiative_id`, `user_id`, `organisation_id` (None when not on an organisation's behalf),
+    `paid_at` (aware UTC datetime, None while unpaid), `newly_paid` (bool).
+    """,
+)
+
+inputs_changed = _signals.signal(
+    "inputs-changed",
+    doc="""An initiative's declared inputs (money from outside the platform) changed.
+
+    Keyword arguments: `initiative_id`.
+    """,
+)
+
+outcome_report_reviewed = _signals.signal(
+    "outcome-report-reviewed",
+    doc="""A verifier accepted or rejected an outcome report (or an accepted one was revalued).
+
+    Keyword arguments: `report_id`, `initiative_id`, `status` (the report's new status value).
+    """,
+)
+
+proxy_changed = _signals.signal(
+    "proxy-changed",
+    doc="""A metric's financial proxy got a new version, and report lines were revalued with it.
+
+    Keyword arguments: `metric_code`, `initiative_ids` (the initiatives whose lines changed).
+    """,
+)
+
+initiative_changed = _signals.signal(
+    "initiative-changed",
+    doc="""An initiative was published, unpublished, or its name, theme or place changed.
+
+    Keyword arguments: `initiative_id`.
+    """,
+)
+
+figures_changed = _signals.signal(
+    "figures-changed",
+    doc="""The shared monthly figures of some initiatives were rebuilt (by `marketplace.figures`).
+
+    Keyword arguments: `initiative_ids` (a frozenset). The exchange marks their quotes stale.
+    """,
+)
