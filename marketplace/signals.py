@@ -2,17 +2,37 @@
 
 Each signal is sent by the one service that changes the fact, *after* that service has committed
 its own transaction, with plain values (ids, dates) as keyword arguments: never ORM objects, since
-receivers run their own transactions. A receiver must not be able to undo the sender's work, so
-receivers catch their own failures (see `marketplace.figures.listeners`). This is pretix's
+receivers run their own transactions. Senders use `notify`, which isolates a failing receiver
+(logged, its transaction rolled back), so no receiver can undo the sender's work. This is pretix's
 `order_paid` and indico's `signals.event.*`, with blinker, as Flask itself uses.
 
 Who listens is visible in one place per domain: the `listeners.py` modules connected in
 `create_app` (`register_listeners`).
 """
 
-from blinker import Namespace
+import logging
 
+from blinker import Namespace, Signal
+
+from marketplace.extensions import db
+
+log = logging.getLogger(__name__)
 _signals = Namespace()
+
+
+def notify(signal: Signal, **facts) -> None:
+    """Send `signal` to every receiver; one that fails is logged and does not stop the others.
+
+    Senders call this after their commit, so a receiver's failure can neither undo the sender's
+    work nor turn a webhook that was applied into an error the provider would retry.
+    """
+    for receiver in signal.receivers_for(None):
+        try:
+            receiver(None, **facts)
+        except Exception:
+            log.exception("receiver %r of signal %r failed", receiver, signal.name)
+            db.session.rollback()
+
 
 contribution_changed = _signals.signal(
     "contribution-changed",
