@@ -22,6 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_security(app)
     register_templating(app)
     register_commands(app)
+    register_listeners()
+    register_initiative_page(app)
     return app
 
 
@@ -44,8 +46,8 @@ def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
-    from marketplace.exchange import figures as _figures  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
+    from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
@@ -106,3 +108,23 @@ def register_commands(app: Flask) -> None:
     from marketplace.cli import register_cli
 
     register_cli(app)
+
+
+def register_listeners() -> None:
+    """Connect the receivers of the named signals (`marketplace.signals`), in the order a fact
+    flows: figures first, then the exchange that reads them. Idempotent."""
+    from marketplace.exchange import listeners as exchange_listeners
+    from marketplace.figures import listeners as figures_listeners
+
+    figures_listeners.connect()
+    exchange_listeners.connect()
+
+
+def register_initiative_page(app: Flask) -> None:
+    """The sections other domains add to an initiative's page, in page order."""
+    from marketplace.donations.queries import donor_wall_section
+    from marketplace.exchange.views import initiative_section as exchange_section
+    from marketplace.figures.page import funding_section, impact_section
+    from marketplace.initiatives.page import set_sections
+
+    set_sections(app, (funding_section, donor_wall_section, impact_section, exchange_section))

@@ -9,6 +9,7 @@ from marketplace.accounts.models import Role
 from marketplace.donations.cli import payments_cli
 from marketplace.errors import DomainError
 from marketplace.exchange.cli import exchange_cli
+from marketplace.figures.cli import figures_cli
 from marketplace.impact.cli import metrics_cli
 from marketplace.portfolios.cli import portfolios_cli
 from marketplace.reporting.cli import register as register_reporting_cli
@@ -66,5 +67,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(metrics_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(portfolios_cli)
+    app.cli.add_command(figures_cli)
     app.cli.add_command(exchange_cli)
     register_reporting_cli(app)

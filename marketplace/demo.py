@@ -77,7 +77,9 @@ def load_demo() -> dict:
     from marketplace.portfolios.demo import seed_demo_portfolio
 
     seed_demo_portfolio(users, initiatives)
-    from marketplace.exchange.services import refresh_all
+    from marketplace.exchange import quotes
+    from marketplace.figures import refresh
 
-    refresh_all()  # last: quotes and indices from everything seeded above
+    refresh.refresh_all()  # last: figures, quotes and indices from everything seeded above
+    quotes.refresh_all()
     return {"users": users, "initiatives": initiatives}

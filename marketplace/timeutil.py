@@ -1,6 +1,6 @@
 """Time: timezone-aware UTC in storage, Europe/Amsterdam in what people read."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
@@ -45,9 +45,25 @@ def month_range(first: date, last: date) -> list[date]:
     months: list[date] = []
     while current <= end:
         months.append(current)
-        year, month = divmod(current.month, 12)
-        current = date(current.year + year, month + 1, 1)
+        current = next_month(current)
     return months
+
+
+def amsterdam_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """[first 00:00, the day after last 00:00) in Amsterdam time, as aware datetimes."""
+    low = datetime.combine(first, time(0), tzinfo=AMSTERDAM)
+    high = datetime.combine(last + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
+    return low, high
+
+
+def next_month(month: date) -> date:
+    year, index = divmod(month.month, 12)
+    return date(month.year + year, index + 1, 1)
+
+
+def amsterdam_month_bounds(month: date) -> tuple[datetime, datetime]:
+    """[the month's first 00:00, the next month's first 00:00) in Amsterdam time."""
+    return amsterdam_day_bounds(month_start(month), next_month(month) - timedelta(days=1))
 
 
 class UTCDateTime(TypeDecorator):

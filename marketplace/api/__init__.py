@@ -9,6 +9,7 @@ def init_api(app: Flask) -> None:
     from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
     from marketplace.donations.api import blp as donations_blp
     from marketplace.exchange.api import blp as exchange_blp
+    from marketplace.figures.api import blp as figures_blp
     from marketplace.impact.api import blp as impact_blp
     from marketplace.initiatives.api import blp as initiatives_blp
     from marketplace.organisations.api import blp as organisations_blp
@@ -21,6 +22,7 @@ def init_api(app: Flask) -> None:
     blueprints = (
         initiatives_blp,
         impact_blp,
+        figures_blp,
         donations_blp,
         organisations_blp,
         portfolios_blp,

@@ -12,7 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -116,6 +117,31 @@ class Contribution(db.Model):
         CheckConstraint("refunded_cents >= 0", name="refunded_not_negative"),
         CheckConstraint("charged_back_cents >= 0", name="charged_back_not_negative"),
         CheckConstraint("attempt >= 1", name="attempt_positive"),
+        # Covering indexes for the figures (`figures.build`): one month of an initiative's gifts,
+        # and one funder's gifts to an initiative, answered from the index alone on PostgreSQL.
+        Index(
+            "ix_contributions_initiative_paid_at",
+            "initiative_id",
+            "paid_at",
+            postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
+        ),
+        Index(
+            "ix_contributions_portfolio_user",
+            "user_id",
+            "organisation_id",
+            "initiative_id",
+            "paid_at",
+            postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
+            postgresql_where=text("paid_at IS NOT NULL"),
+        ),
+        Index(
+            "ix_contributions_portfolio_organisation",
+            "organisation_id",
+            "initiative_id",
+            "paid_at",
+            postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
+            postgresql_where=text("paid_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,12 +198,18 @@ class Contribution(db.Model):
         back_populates="contribution", order_by="ContributionEvent.id"
     )
 
-    @property
+    @hybrid_property
     def net_cents(self) -> int:
         """What counts as given: paid, net of refunds and chargebacks (0 unless paid)."""
         if self.paid_at is None:
             return 0
         return self.amount_cents - self.refunded_cents - self.charged_back_cents
+
+    @net_cents.inplace.expression
+    @classmethod
+    def _net_cents_expression(cls):
+        """In queries (which select paid gifts): amount − refunded − charged back."""
+        return cls.amount_cents - cls.refunded_cents - cls.charged_back_cents
 
     @property
     def refundable_cents(self) -> int:

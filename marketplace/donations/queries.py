@@ -37,6 +37,11 @@ def paid_cents_by_month(initiative_id: int) -> dict[date, int]:
     return months
 
 
+def donor_wall_section(initiative) -> dict:
+    """The initiative page's donor wall."""
+    return {"donor_wall": donor_wall(initiative.id)}
+
+
 def donor_wall(initiative_id: int, limit: int = 10) -> list[dict]:
     """The latest paid gifts for the public donor wall; names hidden for anonymous gifts."""
     from marketplace.donations.models import PAID_FAMILY

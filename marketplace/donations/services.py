@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from marketplace import signals
 from marketplace.accounts.models import User
 from marketplace.db import get_for_update
 from marketplace.donations.models import (
@@ -402,10 +403,23 @@ def apply_payment_status(
     """
     for _attempt in range(3):
         try:
-            return _apply_payment_status(contribution_id, payment, source)
+            result = _apply_payment_status(contribution_id, payment, source)
         except IntegrityError as error:
             db.session.rollback()
             log.warning("apply on contribution %s conflicted, retrying: %s", contribution_id, error)
+            continue
+        if result.changed:
+            contribution = db.session.get(Contribution, contribution_id)
+            signals.notify(
+                signals.contribution_changed,
+                contribution_id=contribution.id,
+                initiative_id=contribution.initiative_id,
+                user_id=contribution.user_id,
+                organisation_id=contribution.organisation_id,
+                paid_at=contribution.paid_at,
+                newly_paid=result.newly_paid,
+            )
+        return result
     raise ServiceUnavailable(_("Busy; please try again."))
 
 

@@ -1,7 +1,8 @@
 """Precomputed exchange data: one quote per initiative and the monthly index points per theme.
 
-Both are derived from `initiative_months` (see figures.py) whenever the figures change, so the
-public pages and the open data API only read small, indexed tables and never compute per request.
+Both are derived from the shared monthly figures (`marketplace.figures`) by `exchange.quotes`, so
+the public pages and the open data API only read small, indexed tables and never compute per
+request.
 """
 
 from datetime import date, datetime
@@ -80,12 +81,38 @@ class ExchangeIndexPoint(db.Model):
 
 
 class ExchangeIndexState(db.Model):
-    """When each index was last rebuilt, and whether figures changed since (large indices are
-    rebuilt by `flask exchange refresh --stale` instead of inside the transaction that changed
-    them)."""
+    """When each index was last rebuilt (shown as the freshness of the exchange's figures)."""
 
     __tablename__ = "exchange_index_states"
 
     series: Mapped[str] = mapped_column(String(20), primary_key=True)
-    stale: Mapped[bool] = mapped_column(default=False)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaleQuote(db.Model):
+    """An initiative whose figures changed since its quote was built (`exchange.quotes`)."""
+
+    __tablename__ = "exchange_stale_quotes"
+
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PeerGroup(db.Model):
+    """Quartiles of the social return of quoted initiatives per theme and size band.
+
+    Rebuilt with the quotes (`exchange.peers.refresh_peer_groups`); portfolios compare holdings
+    with them.
+    """
+
+    __tablename__ = "exchange_peer_groups"
+
+    theme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    size_band: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    q1: Mapped[Decimal] = mapped_column(RATIO)
+    median: Mapped[Decimal] = mapped_column(RATIO)
+    q3: Mapped[Decimal] = mapped_column(RATIO)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

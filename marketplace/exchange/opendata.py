@@ -4,7 +4,7 @@ import csv
 import io
 from decimal import Decimal
 
-from marketplace.exchange import services
+from marketplace.exchange import board, quotes
 from marketplace.money import format_cents
 
 LICENCE = "CC BY 4.0"
@@ -13,16 +13,16 @@ CENT = Decimal("0.01")
 
 
 def _envelope() -> dict:
-    return {"licence": LICENCE, "licence_url": LICENCE_URL, "as_of": services.current_month()}
+    return {"licence": LICENCE, "licence_url": LICENCE_URL, "as_of": quotes.current_month()}
 
 
 def quotes_document(theme=None, province=None, municipality=None) -> dict:
     if theme or province or municipality:
-        quotes = services.board(
+        quotes = board.board(
             theme=theme, province=province, municipality=municipality, per_page=10**9
         ).quotes
     else:
-        quotes = services.all_quotes()
+        quotes = board.all_quotes()
     return {**_envelope(), "items": quotes}
 
 
@@ -31,13 +31,13 @@ def indices_document() -> dict:
         **_envelope(),
         "items": [
             {"theme": name, "series": [{"month": p.month, "value": p.value} for p in points]}
-            for name, points in services.index_points().items()
+            for name, points in board.index_points().items()
         ],
     }
 
 
 def savings_document() -> dict:
-    national, by_municipality = services.savings()
+    national, by_municipality = board.savings()
     return {
         **_envelope(),
         "national": {"fiscal": national.fiscal, "total": national.total},
@@ -93,7 +93,7 @@ def quotes_csv() -> str:
                 _s(quote.evidence_level),
                 quote.as_of.strftime("%Y-%m"),
             ]
-            for quote in services.all_quotes()
+            for quote in board.all_quotes()
         ),
     )
 
@@ -111,14 +111,14 @@ def indices_csv() -> str:
                 str(Decimal(p.social_value).quantize(CENT)),
                 _s(p.aggregate_return),
             ]
-            for name, points in services.index_points().items()
+            for name, points in board.index_points().items()
             for p in points
         ),
     )
 
 
 def savings_csv() -> str:
-    national, by_municipality = services.savings()
+    national, by_municipality = board.savings()
     rows = [["(national)", str(national.fiscal.quantize(CENT)), str(national.total.quantize(CENT))]]
     rows += [
         [name, str(s.fiscal.quantize(CENT)), str(s.total.quantize(CENT))]

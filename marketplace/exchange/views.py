@@ -5,9 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from marketplace.exchange import opendata, services
+from marketplace import geo
+from marketplace.errors import NotFound
+from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
 from marketplace.initiatives.models import THEME_LABELS, Theme
 
@@ -42,22 +45,22 @@ def _theme_arg() -> str | None:
 def home():
     """The board: quoted initiatives, sortable and filterable, with the index summary."""
     page = request.args.get("page", 1, type=int) or 1
-    current = services.board(
+    current = board.board(
         theme=_theme_arg(),
         province=request.args.get("province") or None,
         municipality=request.args.get("municipality") or None,
         sort=request.args.get("sort", "return"),
         direction=request.args.get("dir", "desc"),
         page=page,
-        per_page=services.PAGE_SIZE,
+        per_page=board.PAGE_SIZE,
     )
-    national, _by_municipality = services.savings()
+    national, _by_municipality = board.savings()
     return render_template(
         "exchange/home.html",
         board=current,
-        summary=services.latest_index_values(),
+        summary=board.latest_index_values(),
         national=national,
-        choices=services.filter_choices(),
+        choices=board.filter_choices(),
         themes=list(Theme),
         series_label=series_label,
         args=request.args,
@@ -69,10 +72,8 @@ def home():
 def indices(name: str | None = None):
     """Line charts of the indices (all, or one theme), with a table fallback."""
     if name is not None and name != ALL and name not in {t.value for t in Theme}:
-        from marketplace.errors import NotFound
-
         raise NotFound()
-    points = services.index_points(name)
+    points = board.index_points(name)
     data = {
         "series": [
             {
@@ -90,7 +91,7 @@ def indices(name: str | None = None):
         points=points,
         chart_data=chart_json(data),
         series_label=series_label,
-        summary=services.latest_index_values(),
+        summary=board.latest_index_values(),
     )
 
 
@@ -110,19 +111,19 @@ def method():
 @bp.route("/savings")
 def savings():
     """What society saves: national counter and per-municipality totals."""
-    national, by_municipality = services.savings()
+    national, by_municipality = board.savings()
     return render_template(
         "exchange/savings.html",
         national=national,
         by_municipality=by_municipality,
-        slugify=services.slugify,
+        slugify=board.slugify,
     )
 
 
 @bp.route("/municipalities/<slug>")
 def municipality(slug: str):
     """A municipality's initiatives and what they save."""
-    page = services.municipality_page(slug)
+    page = board.municipality_page(slug)
     return render_template("exchange/municipality.html", page=page, themes=THEME_LABELS)
 
 
@@ -132,8 +133,8 @@ def map_page():
     query = (request.args.get("q") or "").strip()
     radius = request.args.get("radius", 25, type=int) or 25
     radius = min(max(radius, 1), 200)
-    place = services.locate(query) if query else None
-    results = services.nearby(place, radius) if place else []
+    place = geo.locate(query) if query else None
+    results = board.nearby(place, radius) if place else []
     return render_template(
         "exchange/map.html",
         query=query,
@@ -150,7 +151,7 @@ def map_page():
 @bp.route("/map.json")
 def map_json():
     """Markers for the map: published initiatives with coordinates."""
-    return Response(chart_json({"markers": services.map_markers()}), mimetype="application/json")
+    return Response(chart_json({"markers": board.map_markers()}), mimetype="application/json")
 
 
 def _csv_response(body: str, filename: str) -> Response:
@@ -181,8 +182,6 @@ def savings_csv():
 @bp.app_template_filter("ratio")
 def ratio_filter(value) -> str:
     """A social return as "3,25" (euros of social value per euro of input)."""
-    from flask_babel import format_decimal
-
     if value is None:
         return "–"
     return format_decimal(Decimal(value), format="#,##0.00")
@@ -191,8 +190,6 @@ def ratio_filter(value) -> str:
 @bp.app_template_filter("change")
 def change_filter(value) -> str:
     """A fractional change as a signed percentage ("+12,5%")."""
-    from flask_babel import format_decimal
-
     if value is None:
         return "–"
     number = Decimal(value) * 100
@@ -202,8 +199,6 @@ def change_filter(value) -> str:
 
 @bp.app_template_filter("index_value")
 def index_value_filter(value) -> str:
-    from flask_babel import format_decimal
-
     if value is None:
         return "–"
     return format_decimal(Decimal(value), format="#,##0.0")
@@ -217,11 +212,11 @@ def exchange_context() -> dict:
     }
 
 
-def initiative_section(initiative) -> dict | None:
-    """The benchmark block of an initiative's page (None when it is not quoted)."""
-    bench = services.benchmark(initiative.id)
+def initiative_section(initiative) -> dict:
+    """The benchmark block of an initiative's page (`exchange` None when it is not quoted)."""
+    bench = board.benchmark(initiative.id)
     if bench is None:
-        return None
+        return {"exchange": None}
     data = {
         "series": [
             {
@@ -241,9 +236,11 @@ def initiative_section(initiative) -> dict | None:
         "y1_label": _("Index (base 100)"),
     }
     return {
-        "quote": bench.quote,
-        "comparables": bench.comparables,
-        "percentile": bench.percentile,
-        "own_line": bench.own_line,
-        "chart_data": chart_json(data),
+        "exchange": {
+            "quote": bench.quote,
+            "comparables": bench.comparables,
+            "percentile": bench.percentile,
+            "own_line": bench.own_line,
+            "chart_data": chart_json(data),
+        }
     }

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from marketplace.api.auth import api_user_or_anonymous, require_admin, require_api_user
 from marketplace.errors import InvalidInput, NotAllowed
-from marketplace.impact import catalog, services
+from marketplace.impact import access, catalog, declarations, reports, review
 from marketplace.impact.schemas import (
     InputInputSchema,
     InputSchema,
@@ -22,7 +22,6 @@ from marketplace.impact.schemas import (
     ReportPatchSchema,
     ReportSchema,
     ReviewInputSchema,
-    social_return_json,
 )
 from marketplace.initiatives.services import get_initiative
 
@@ -78,7 +77,7 @@ def patch_metric(data, code: str):
 def list_outcomes(initiative_id: int):
     """The metrics an initiative reports, with its filters and justifications."""
     initiative = get_initiative(initiative_id, api_user_or_anonymous())
-    return services.declared_outcomes(initiative)
+    return declarations.declared_outcomes(initiative)
 
 
 @blp.route("/initiatives/<int:initiative_id>/outcomes", methods=["POST"])
@@ -89,7 +88,7 @@ def declare_outcome(data, initiative_id: int):
     """Declare a metric (filters default to the metric's); again for the same metric updates it."""
     user = require_api_user()
     initiative = get_initiative(initiative_id, user)
-    outcome, created = services.declare_outcome(initiative, user, data)
+    outcome, created = declarations.declare_outcome(initiative, user, data)
     return outcome, 201 if created else 200
 
 
@@ -99,7 +98,7 @@ def declare_outcome(data, initiative_id: int):
 def remove_outcome(initiative_id: int, code: str):
     """Stop reporting a metric."""
     user = require_api_user()
-    services.remove_outcome(get_initiative(initiative_id, user), user, code)
+    declarations.remove_outcome(get_initiative(initiative_id, user), user, code)
 
 
 @blp.route("/initiatives/<int:initiative_id>/inputs")
@@ -109,8 +108,8 @@ def list_inputs(initiative_id: int):
     """Declared inputs (owners and admins)."""
     user = require_api_user()
     initiative = get_initiative(initiative_id, user)
-    services.require_editor(initiative, user)
-    return services.declared_inputs(initiative)
+    access.require_editor(initiative, user)
+    return declarations.declared_inputs(initiative)
 
 
 @blp.route("/initiatives/<int:initiative_id>/inputs", methods=["POST"])
@@ -120,7 +119,7 @@ def list_inputs(initiative_id: int):
 def add_input(data, initiative_id: int):
     """Declare an input from outside the platform (money or in kind, in euros)."""
     user = require_api_user()
-    return services.add_input(get_initiative(initiative_id, user), user, data)
+    return declarations.add_input(get_initiative(initiative_id, user), user, data)
 
 
 @blp.route("/initiatives/<int:initiative_id>/inputs/<int:input_id>", methods=["DELETE"])
@@ -128,7 +127,7 @@ def add_input(data, initiative_id: int):
 @blp.doc(security=BEARER)
 def remove_input(initiative_id: int, input_id: int):
     user = require_api_user()
-    services.remove_input(get_initiative(initiative_id, user), user, input_id)
+    declarations.remove_input(get_initiative(initiative_id, user), user, input_id)
 
 
 # --- outcome reports ------------------------------------------------------------------------------
@@ -140,10 +139,10 @@ def list_reports(initiative_id: int):
     """Reports of an initiative: all for its owners and verifiers, accepted ones for others."""
     user = api_user_or_anonymous()
     initiative = get_initiative(initiative_id, user)
-    reports = services.reports_for_initiative(initiative, user)
+    found = reports.reports_for_initiative(initiative, user)
     privileged = user.is_authenticated and (user.is_verifier or initiative.is_owned_by(user))
     schema = ReportSchema(many=True) if privileged else PublicReportSchema(many=True)
-    return schema.dump(reports)
+    return schema.dump(found)
 
 
 @blp.route("/initiatives/<int:initiative_id>/outcome-reports", methods=["POST"])
@@ -153,7 +152,7 @@ def list_reports(initiative_id: int):
 def create_report(data, initiative_id: int):
     """Report quantities for one month, quarter or year; `submit: true` sends it for review."""
     user = require_api_user()
-    return services.create_outcome_report(get_initiative(initiative_id, user), user, data)
+    return reports.create_outcome_report(get_initiative(initiative_id, user), user, data)
 
 
 @blp.route("/outcome-reports")
@@ -164,7 +163,7 @@ def review_queue():
     user = require_api_user()
     if not user.is_verifier:
         raise NotAllowed(_("Only verifiers may review outcome reports."))
-    return services.review_queue()
+    return review.review_queue()
 
 
 @blp.route("/outcome-reports/<int:report_id>")
@@ -172,7 +171,7 @@ def review_queue():
 @blp.doc(security=BEARER)
 def get_report(report_id: int):
     """One report with its audit trail (owners and verifiers)."""
-    return services.get_report(report_id, require_api_user())
+    return access.get_report(report_id, require_api_user())
 
 
 @blp.route("/outcome-reports/<int:report_id>", methods=["PATCH"])
@@ -182,7 +181,7 @@ def get_report(report_id: int):
 def patch_report(data, report_id: int):
     """Fix a draft or rejected report; `submit: true` submits it (again)."""
     user = require_api_user()
-    return services.update_outcome_report(services.get_report(report_id, user), user, data)
+    return reports.update_outcome_report(access.get_report(report_id, user), user, data)
 
 
 @blp.route("/outcome-reports/<int:report_id>/evidence", methods=["POST"])
@@ -191,11 +190,11 @@ def patch_report(data, report_id: int):
 def upload_evidence(report_id: int):
     """Attach a PDF or image (multipart field `file`, at most 10 MB)."""
     user = require_api_user()
-    report = services.get_report(report_id, user)
+    report = access.get_report(report_id, user)
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput(_("Send the file as multipart field 'file'."), {"file": ["missing"]})
-    return services.update_outcome_report(
+    return reports.update_outcome_report(
         report, user, {}, evidence=upload.stream, evidence_name=upload.filename
     )
 
@@ -205,7 +204,7 @@ def upload_evidence(report_id: int):
 @blp.doc(security=BEARER)
 def submit_report(report_id: int):
     user = require_api_user()
-    return services.submit_outcome_report(services.get_report(report_id, user), user)
+    return reports.submit_outcome_report(access.get_report(report_id, user), user)
 
 
 @blp.route("/outcome-reports/<int:report_id>/review", methods=["POST"])
@@ -215,18 +214,7 @@ def submit_report(report_id: int):
 def review_report(data, report_id: int):
     """Accept (with an evidence level 1-5) or reject (with a reason); verifiers only."""
     user = require_api_user()
-    services.get_report(report_id, user)  # 404 for those who may not see it
-    return services.review_outcome_report(
+    access.get_report(report_id, user)  # 404 for those who may not see it
+    return review.review_outcome_report(
         report_id, user, data["decision"], data.get("reason", ""), data.get("evidence_level")
     )
-
-
-# --- social return --------------------------------------------------------------------------------
-
-
-@blp.route("/initiatives/<int:initiative_id>/social-return")
-@blp.response(200)
-def social_return(initiative_id: int):
-    """Inputs, present value, NPV, SROI ratio, payback, breakdowns, sensitivity, monthly series."""
-    initiative = get_initiative(initiative_id, api_user_or_anonymous())
-    return social_return_json(services.social_return(initiative))

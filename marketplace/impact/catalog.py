@@ -11,7 +11,13 @@ from sqlalchemy import select
 
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
-from marketplace.impact.models import Metric, MetricProxy, OutcomeReportValue, ValueKind
+from marketplace.impact.models import (
+    FILTER_FIELDS,
+    Metric,
+    MetricProxy,
+    OutcomeReportValue,
+    ValueKind,
+)
 from marketplace.impact.parsing import (
     ParseError,
     amsterdam_today,
@@ -21,12 +27,12 @@ from marketplace.impact.parsing import (
     parse_proxy,
     parse_year,
 )
+from marketplace.impact.review import revalue_unvalued_lines
 from marketplace.initiatives.models import Theme
 
 # Shipped seed data (a copy of the research catalog); the app never reads outside its package.
 CATALOG_CSV = Path(__file__).resolve().parent.parent / "data" / "metrics.csv"
 CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
-FILTER_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
 METRIC_TEXT = {"name_nl": 200, "name_en": 200, "unit": 40, "iris_id": 20}
 PROXY_FIELDS = ("proxy_value", "price_year", "basis", "source_title", "source_url", "valid_from")
 
@@ -183,8 +189,6 @@ def update_metric(metric: Metric, data: dict, user=None) -> Metric:
         setattr(metric, field, value)
     db.session.commit()
     if new_proxy is not None and new_proxy.value is not None:
-        from marketplace.impact.services import revalue_unvalued_lines
-
         revalue_unvalued_lines(metric, user)
     return metric
 
@@ -194,8 +198,6 @@ def add_proxy_version(metric: Metric, data: dict, user=None) -> MetricProxy:
     proxy = _new_proxy_version(metric, data, user)
     db.session.commit()
     if proxy.value is not None:
-        from marketplace.impact.services import revalue_unvalued_lines
-
         revalue_unvalued_lines(metric, user)
     return proxy
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.impact import catalog, services
+from marketplace.impact import catalog, declarations, reports, review
 from marketplace.impact.models import InitiativeInput, InitiativeOutcome, OutcomeReport
 from marketplace.impact.parsing import amsterdam_today
 from marketplace.money import format_cents
@@ -88,12 +88,12 @@ def seed_impact(users: dict, initiatives: list, today: date | None = None) -> No
             continue
         plan = PLAN[initiative.theme.value]
         for code, _quantity, why in plan:
-            services.declare_outcome(initiative, owner, {"metric": code, "justification": why})
+            declarations.declare_outcome(initiative, owner, {"metric": code, "justification": why})
         quarters = quarter_starts(last, 2 + index % 5)
         if not db.session.scalar(
             select(InitiativeInput.id).where(InitiativeInput.initiative_id == initiative.id)
         ):
-            services.add_input(
+            declarations.add_input(
                 initiative,
                 owner,
                 {
@@ -103,7 +103,7 @@ def seed_impact(users: dict, initiatives: list, today: date | None = None) -> No
                     "kind": "money",
                 },
             )
-            services.add_input(
+            declarations.add_input(
                 initiative,
                 owner,
                 {
@@ -120,8 +120,8 @@ def seed_impact(users: dict, initiatives: list, today: date | None = None) -> No
                 {"metric": code, "quantity": str((Decimal(q) * growth).quantize(Decimal(1)))}
                 for code, q, _why in plan
             ]
-            end = services.period_end_for(services.ReportPeriod.QUARTER, start)
-            report = services.create_outcome_report(
+            end = reports.period_end_for(reports.ReportPeriod.QUARTER, start)
+            report = reports.create_outcome_report(
                 initiative,
                 owner,
                 {
@@ -138,8 +138,8 @@ def seed_impact(users: dict, initiatives: list, today: date | None = None) -> No
             if latest and index == 1:
                 continue  # one report awaits review
             if latest and index == 2:
-                services.review_outcome_report(report.id, verifier, "rejected", REJECTION, None)
+                review.review_outcome_report(report.id, verifier, "rejected", REJECTION, None)
                 continue
-            services.review_outcome_report(
+            review.review_outcome_report(
                 report.id, verifier, "accepted", "", 2 + (index + number) % 3
             )

@@ -110,6 +110,10 @@ class Metric(db.Model):
         return f"<Metric {self.code}>"
 
 
+# The SROI filters every outcome carries (frozen on each report line when it is accepted).
+FILTER_FIELDS = ("deadweight", "displacement", "attribution", "drop_off")
+
+
 def proxy_valid_on(versions: list["MetricProxy"], day: date) -> "MetricProxy | None":
     """The version with the latest valid_from on or before `day`; the earliest when none is.
 

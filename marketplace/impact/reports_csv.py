@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
-from marketplace.impact import services
-from marketplace.impact.models import OutcomeReport, ReportStatus
+from marketplace.impact import access, declarations, reports
+from marketplace.impact.models import OutcomeReport, ReportPeriod, ReportStatus
 from marketplace.impact.parsing import amsterdam_today
 from marketplace.initiatives.models import Initiative
 
@@ -29,11 +29,11 @@ def template_csv(initiative: Initiative) -> str:
     quarter_start_month = ((today.month - 1) // 3) * 3 + 1
     index = today.year * 12 + quarter_start_month - 1 - 3
     start = date(index // 12, index % 12 + 1, 1)
-    end = services.period_end_for(services.ReportPeriod.QUARTER, start)
+    end = reports.period_end_for(ReportPeriod.QUARTER, start)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for outcome in services.declared_outcomes(initiative):
+    for outcome in declarations.declared_outcomes(initiative):
         writer.writerow([start.isoformat(), end.isoformat(), outcome.metric.code, "0", "", ""])
     return out.getvalue()
 
@@ -75,7 +75,7 @@ def import_reports_csv(
     initiative: Initiative, user, stream, submit: bool = False
 ) -> list[OutcomeReport]:
     """Create one report per period in the file; InvalidInput lists row-level errors ("rows")."""
-    services.require_owner(initiative, user)
+    access.require_owner(initiative, user)
     rows = _read_rows(stream)
     # Row numbers as people see them in a spreadsheet: the header is row 1.
     groups: dict[tuple[str, str], dict] = {}
@@ -101,7 +101,7 @@ def import_reports_csv(
             "note": group["note"],
         }
         try:
-            clean = services._clean_report(initiative, data, None)
+            clean = reports.clean_report(initiative, data, None)
         except InvalidInput as error:
             item_errors = getattr(error, "item_errors", {})
             for index, messages in sorted(item_errors.items()):
@@ -142,12 +142,12 @@ def import_reports_csv(
             {"rows": row_errors},
         )
 
-    with services.rollback_on_error():
+    with access.rollback_on_error():
         return _create_all(initiative, user, ordered, submit)
 
 
 def _create_all(initiative, user, ordered, submit) -> list[OutcomeReport]:
-    reports = []
+    created = []
     for _group, clean in ordered:
         report = OutcomeReport(
             initiative_id=initiative.id,
@@ -155,11 +155,11 @@ def _create_all(initiative, user, ordered, submit) -> list[OutcomeReport]:
             status=ReportStatus.DRAFT,
             created_by_id=user.id,
         )
-        changes = services._apply_report_fields(report, clean)
+        changes = reports.apply_report_fields(report, clean)
         db.session.add(report)
-        services._record(report, user, "imported", changes)
+        reports.record_event(report, user, "imported", changes)
         if submit:
-            services._submit(report, user)
-        reports.append(report)
+            reports.submit(report, user)
+        created.append(report)
     db.session.commit()
-    return reports
+    return created

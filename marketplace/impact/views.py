@@ -21,7 +21,15 @@ from marketplace.accounts.auth import admin_required, verifier_required
 from marketplace.accounts.forms import EmptyForm
 from marketplace.accounts.views import show_errors
 from marketplace.errors import InvalidInput
-from marketplace.impact import catalog, reports_csv, services
+from marketplace.impact import (
+    access,
+    catalog,
+    declarations,
+    reports,
+    reports_csv,
+    review,
+    valuation,
+)
 from marketplace.impact.evidence import evidence_path
 from marketplace.impact.forms import (
     FRACTION_HELP,
@@ -85,7 +93,7 @@ def methodology():
         themes=THEME_LABELS,
         value_kinds=VALUE_KIND_LABELS,
         evidence_levels=EVIDENCE_LEVELS,
-        discount_rate=services.discount_rate(),
+        discount_rate=valuation.discount_rate(),
         default_rate=DEFAULT_DISCOUNT_RATE,
         unvalued=[m for m in metrics if not (m.current_proxy and m.current_proxy.has_value)],
     )
@@ -96,7 +104,7 @@ def methodology():
 
 def _editable_initiative(slug: str):
     initiative = get_initiative_by_slug(slug, current_user)
-    services.require_editor(initiative, current_user)
+    access.require_editor(initiative, current_user)
     return initiative
 
 
@@ -120,9 +128,9 @@ def _render_manage(initiative, outcome_form, input_form, status: int = 200):
     return render_template(
         "impact/manage.html",
         initiative=initiative,
-        outcomes=services.declared_outcomes(initiative),
-        inputs=services.declared_inputs(initiative),
-        reports=services.reports_for_initiative(initiative, current_user),
+        outcomes=declarations.declared_outcomes(initiative),
+        inputs=declarations.declared_inputs(initiative),
+        reports=reports.reports_for_initiative(initiative, current_user),
         outcome_form=outcome_form,
         input_form=input_form,
         button_form=EmptyForm(),
@@ -138,7 +146,7 @@ def declare_outcome(slug: str):
     form = _outcome_form()
     if form.validate_on_submit():
         try:
-            services.declare_outcome(initiative, current_user, form.service_data())
+            declarations.declare_outcome(initiative, current_user, form.service_data())
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -152,7 +160,7 @@ def declare_outcome(slug: str):
 def remove_outcome(slug: str, code: str):
     initiative = _editable_initiative(slug)
     if EmptyForm().validate_on_submit():
-        services.remove_outcome(initiative, current_user, code)
+        declarations.remove_outcome(initiative, current_user, code)
         flash(_("The outcome is removed."), "success")
     return redirect(url_for("impact.manage", slug=slug))
 
@@ -164,7 +172,7 @@ def add_input(slug: str):
     form = InputForm(prefix="input")
     if form.validate_on_submit():
         try:
-            services.add_input(initiative, current_user, form.service_data())
+            declarations.add_input(initiative, current_user, form.service_data())
         except InvalidInput as error:
             show_errors(form, error)
         else:
@@ -178,7 +186,7 @@ def add_input(slug: str):
 def remove_input(slug: str, input_id: int):
     initiative = _editable_initiative(slug)
     if EmptyForm().validate_on_submit():
-        services.remove_input(initiative, current_user, input_id)
+        declarations.remove_input(initiative, current_user, input_id)
         flash(_("The input is removed."), "success")
     return redirect(url_for("impact.manage", slug=slug))
 
@@ -198,7 +206,7 @@ def _report_data(form: ReportForm, outcomes, submit: bool) -> dict:
     }
     try:
         start = parse_date(form.period_start.data)
-        data["period_end"] = services.period_end_for(ReportPeriod(form.period.data), start)
+        data["period_end"] = reports.period_end_for(ReportPeriod(form.period.data), start)
         data["period_end"] = data["period_end"].isoformat()
     except (ParseError, ValueError):
         data["period_end"] = ""
@@ -221,13 +229,13 @@ def _evidence_upload(form: ReportForm):
 def new_report(slug: str):
     """Report quantities for a period, with evidence."""
     initiative = get_initiative_by_slug(slug, current_user)
-    services.require_owner(initiative, current_user)
-    outcomes = services.declared_outcomes(initiative)
+    access.require_owner(initiative, current_user)
+    outcomes = declarations.declared_outcomes(initiative)
     form = ReportForm()
     saved, errors = _save_report_form(
         form,
         outcomes,
-        lambda data, stream, name: services.create_outcome_report(
+        lambda data, stream, name: reports.create_outcome_report(
             initiative, current_user, data, stream, name
         ),
     )
@@ -269,13 +277,13 @@ def _save_report_form(form: ReportForm, outcomes, save):
 @bp.route("/reports/<int:report_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_report(report_id: int):
-    report = services.get_report(report_id, current_user)
+    report = access.get_report(report_id, current_user)
     initiative = report.initiative
-    services.require_owner(initiative, current_user)
+    access.require_owner(initiative, current_user)
     if not report.is_editable:
         flash(_("Only a draft or rejected report can be changed."), "error")
         return redirect(url_for("impact.report", report_id=report.id))
-    outcomes = services.declared_outcomes(initiative)
+    outcomes = declarations.declared_outcomes(initiative)
     form = ReportForm(
         data={
             "period": report.period.value,
@@ -290,7 +298,7 @@ def edit_report(report_id: int):
         form,
         outcomes,
         lambda data, stream, name: (
-            services.update_outcome_report(report, current_user, data, stream, name) or report
+            reports.update_outcome_report(report, current_user, data, stream, name) or report
         ),
     )
     if saved is not None:
@@ -323,7 +331,7 @@ def _plain(value) -> str:
 def import_reports(slug: str):
     """Upload a CSV of reports; any bad row and nothing is saved."""
     initiative = get_initiative_by_slug(slug, current_user)
-    services.require_owner(initiative, current_user)
+    access.require_owner(initiative, current_user)
     form = CsvImportForm()
     row_errors: list[str] = []
     if form.validate_on_submit():
@@ -354,7 +362,7 @@ def import_reports(slug: str):
 @login_required
 def report_template(slug: str):
     initiative = get_initiative_by_slug(slug, current_user)
-    services.require_owner(initiative, current_user)
+    access.require_owner(initiative, current_user)
     return Response(
         reports_csv.template_csv(initiative),
         mimetype="text/csv",
@@ -368,14 +376,14 @@ def report_template(slug: str):
 @login_required
 def report(report_id: int):
     """One report with its values, evidence, audit trail and (for verifiers) the review form."""
-    report = services.get_report(report_id, current_user)
+    report = access.get_report(report_id, current_user)
     return render_template(
         "impact/report.html",
         report=report,
         initiative=report.initiative,
         review_form=ReviewForm(),
         button_form=EmptyForm(),
-        can_review=services.can_review(report, current_user),
+        can_review=access.can_review(report, current_user),
         is_owner=report.initiative.is_owned_by(current_user),
         evidence_levels=EVIDENCE_LEVELS,
     )
@@ -384,10 +392,10 @@ def report(report_id: int):
 @bp.route("/reports/<int:report_id>/submit", methods=["POST"])
 @login_required
 def submit_report(report_id: int):
-    report = services.get_report(report_id, current_user)
+    report = access.get_report(report_id, current_user)
     if EmptyForm().validate_on_submit():
         try:
-            services.submit_outcome_report(report, current_user)
+            reports.submit_outcome_report(report, current_user)
         except InvalidInput as error:
             flash(" ".join([error.message, *sum(error.errors.values(), [])]), "error")
         else:
@@ -398,9 +406,9 @@ def submit_report(report_id: int):
 @bp.route("/reports/<int:report_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw_report(report_id: int):
-    report = services.get_report(report_id, current_user)
+    report = access.get_report(report_id, current_user)
     if EmptyForm().validate_on_submit():
-        services.withdraw_outcome_report(report, current_user)
+        reports.withdraw_outcome_report(report, current_user)
         flash(_("The report is back in draft."), "success")
     return redirect(url_for("impact.report", report_id=report_id))
 
@@ -408,11 +416,11 @@ def withdraw_report(report_id: int):
 @bp.route("/reports/<int:report_id>/review", methods=["POST"])
 @login_required
 def review_report(report_id: int):
-    report = services.get_report(report_id, current_user)
+    report = access.get_report(report_id, current_user)
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            services.review_outcome_report(
+            review.review_outcome_report(
                 report.id,
                 current_user,
                 form.decision.data,
@@ -435,7 +443,7 @@ def review_report(report_id: int):
         initiative=report.initiative,
         review_form=form,
         button_form=EmptyForm(),
-        can_review=services.can_review(report, current_user),
+        can_review=access.can_review(report, current_user),
         is_owner=report.initiative.is_owned_by(current_user),
         evidence_levels=EVIDENCE_LEVELS,
     ), 422
@@ -445,7 +453,7 @@ def review_report(report_id: int):
 @login_required
 def evidence(report_id: int):
     """The evidence file: inline when an image, otherwise as a download."""
-    report = services.get_report(report_id, current_user)
+    report = access.get_report(report_id, current_user)
     if not report.evidence_filename:
         abort(404)
     path = evidence_path(report.evidence_filename)
@@ -473,11 +481,11 @@ def evidence(report_id: int):
 @verifier_required
 def queue():
     """Reports awaiting review, oldest first."""
-    reports = services.review_queue()
+    reports = review.review_queue()
     return render_template(
         "impact/queue.html",
         reports=reports,
-        reviewable={r.id for r in reports if services.can_review(r, current_user)},
+        reviewable={r.id for r in reports if access.can_review(r, current_user)},
     )
 
 

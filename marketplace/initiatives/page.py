@@ -1,20 +1,28 @@
-"""What the initiative page shows beyond its own fields, gathered from the other domains.
+"""What the initiative page shows beyond its own fields: sections the other domains provide.
 
-Imported only when a page is rendered, so the initiatives package does not depend on the others at
-import time.
+The initiatives package sits below the domains that know about money, impact and the exchange,
+so it cannot import them. The app factory lists their sections instead
+(`create_app` → `register_initiative_page`); each section is a function of the initiative that
+returns template context.
 """
 
-from marketplace.donations import queries as donation_queries
-from marketplace.exchange.views import initiative_section as exchange_section
-from marketplace.impact.page import impact_section
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
 from marketplace.initiatives.models import Initiative
+
+Section = Callable[[Initiative], dict]
+EXTENSION = "initiative_page_sections"
+
+
+def set_sections(app: Flask, sections: tuple[Section, ...]) -> None:
+    app.extensions[EXTENSION] = sections
 
 
 def page_sections(initiative: Initiative) -> dict:
-    """Funding (raised, donor wall), impact figures and the exchange's benchmark block."""
-    return {
-        "raised_cents": donation_queries.raised_cents(initiative.id),
-        "donor_wall": donation_queries.donor_wall(initiative.id),
-        **impact_section(initiative),
-        "exchange": exchange_section(initiative),
-    }
+    """The context every registered section adds to the initiative page."""
+    context: dict = {}
+    for section in current_app.extensions.get(EXTENSION, ()):
+        context.update(section(initiative))
+    return context

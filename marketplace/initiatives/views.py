@@ -10,6 +10,7 @@ from marketplace.errors import InvalidInput
 from marketplace.initiatives import services
 from marketplace.initiatives.forms import CoOwnerForm, InitiativeForm
 from marketplace.initiatives.models import THEME_LABELS, InitiativeStatus
+from marketplace.initiatives.page import page_sections
 from marketplace.uploads import stored_path
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
@@ -69,15 +70,8 @@ def detail(slug: str):
         "initiatives/detail.html",
         initiative=initiative,
         button_form=EmptyForm(),
-        **detail_context(initiative),
+        **page_sections(initiative),
     )
-
-
-def detail_context(initiative) -> dict:
-    """Figures other domains add to the initiative page (funding, impact, exchange)."""
-    from marketplace.initiatives.page import page_sections
-
-    return page_sections(initiative)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from marketplace.api.auth import require_api_user
-from marketplace.portfolios import services
+from marketplace.portfolios import build, periods
 from marketplace.portfolios.exports import portfolio_json
 from marketplace.portfolios.schemas import PortfolioQuerySchema, PortfolioSchema
 
@@ -19,8 +19,8 @@ SECURITY = [{"bearerAuth": []}]
 
 def _answer(funder, query):
     """The portfolio as JSON; already plain strings, so it skips a second (slow) schema dump."""
-    first, last = services.months_for_period(query["period"], query["from_"], query["to"])
-    portfolio = services.build_portfolio(
+    first, last = periods.months_for_period(query["period"], query["from_"], query["to"])
+    portfolio = build.build_portfolio(
         funder, first=first, last=last, with_holding_series=query["holding_series"]
     )
     return jsonify(portfolio_json(portfolio, with_holding_series=query["holding_series"]))
@@ -42,4 +42,4 @@ def my_portfolio(query):
 def organisation_portfolio(query, organisation_id: int):
     """An organisation's portfolio; members of any role only (anybody else: 404)."""
     user = require_api_user()
-    return _answer(services.organisation_portfolio_owner(organisation_id, user), query)
+    return _answer(build.organisation_portfolio_owner(organisation_id, user), query)

@@ -17,7 +17,7 @@ from marketplace.donations.models import (
 from marketplace.extensions import db
 from marketplace.organisations.models import MemberRole, Membership, Organisation
 from marketplace.organisations.services import create_organisation
-from marketplace.portfolios.services import follow_initiative
+from marketplace.portfolios.watchlist import follow_initiative
 from marketplace.timeutil import utcnow
 
 ORGANISATION_NAME = "Stichting Fonds Sociale Buurt"

@@ -7,9 +7,9 @@ import csv
 import io
 from decimal import ROUND_HALF_UP, Decimal
 
-from marketplace.exchange.figures import VALUE_KINDS
+from marketplace.figures.models import VALUE_KINDS
 from marketplace.money import format_cents
-from marketplace.portfolios.services import Holding, Portfolio, PortfolioPoint, funder_kind
+from marketplace.portfolios.build import Holding, Portfolio, PortfolioPoint, funder_kind
 
 CENT = Decimal("0.01")
 SHARE_PLACES = Decimal("0.000001")

@@ -16,7 +16,7 @@ from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
 from marketplace.money import format_euros, format_money
-from marketplace.portfolios import exports, services
+from marketplace.portfolios import build, exports, periods, watchlist
 
 bp = Blueprint("portfolios", __name__)
 VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.items()]
@@ -26,19 +26,19 @@ def _period():
     """The chosen period; an unreadable one is said so and the whole period is shown instead."""
     args = request.args
     try:
-        first, last = services.months_for_period(
+        first, last = periods.months_for_period(
             args.get("period") or None, args.get("from") or None, args.get("to") or None
         )
     except InvalidInput as error:
         flash(error.message, "error")
-        first, last = services.months_for_period(None, None, None)
+        first, last = periods.months_for_period(None, None, None)
         return first, last, "all"
     return first, last, args.get("period") or ("" if args.get("from") else "all")
 
 
 def _portfolio_page(funder, organisation=None):
     first, last, period = _period()
-    portfolio = services.build_portfolio(funder, first=first, last=last)
+    portfolio = build.build_portfolio(funder, first=first, last=last)
     fmt = PageFormat()
     return render_template(
         "portfolios/portfolio.html",
@@ -197,7 +197,7 @@ def follow_state(initiative) -> list[dict]:
     """For the follow buttons: the user and each organisation they give for, following or not."""
     if not current_user.is_authenticated:
         return []
-    return services.follow_targets(current_user, initiative.id)
+    return watchlist.follow_targets(current_user, initiative.id)
 
 
 @bp.route("/portfolio")
@@ -211,7 +211,7 @@ def my_portfolio():
 @login_required
 def organisation_portfolio(organisation_id: int):
     """An organisation's portfolio: members of any role only (anyone else: 404)."""
-    org = services.organisation_portfolio_owner(organisation_id, current_user)
+    org = build.organisation_portfolio_owner(organisation_id, current_user)
     return _portfolio_page(org, org)
 
 
@@ -225,7 +225,7 @@ def _csv_response(text: str, filename: str) -> Response:
 
 def _csv(funder, kind: str, stem: str):
     first, last, _period_name = _period()
-    portfolio = services.build_portfolio(
+    portfolio = build.build_portfolio(
         funder, first=first, last=last, with_holding_series=kind == "series"
     )
     if kind == "holdings":
@@ -242,15 +242,15 @@ def my_csv(kind: str):
 @bp.route("/organisations/<int:organisation_id>/portfolio/<any(holdings, series):kind>.csv")
 @login_required
 def organisation_csv(organisation_id: int, kind: str):
-    org = services.organisation_portfolio_owner(organisation_id, current_user)
+    org = build.organisation_portfolio_owner(organisation_id, current_user)
     return _csv(org, kind, f"portfolio-{org.slug}")
 
 
 def _holding_page(funder, initiative_id: int, organisation=None):
     first, last, period = _period()
-    portfolio = services.build_portfolio(funder, first=first, last=last)
-    holding = services.holding_of(portfolio, initiative_id)
-    holding.series = services.holding_series(portfolio, holding)
+    portfolio = build.build_portfolio(funder, first=first, last=last)
+    holding = build.holding_of(portfolio, initiative_id)
+    holding.series = build.holding_series(portfolio, holding)
     return render_template(
         "portfolios/holding.html",
         portfolio=portfolio,
@@ -273,7 +273,7 @@ def my_holding(initiative_id: int):
 @bp.route("/organisations/<int:organisation_id>/portfolio/holdings/<int:initiative_id>")
 @login_required
 def organisation_holding(organisation_id: int, initiative_id: int):
-    org = services.organisation_portfolio_owner(organisation_id, current_user)
+    org = build.organisation_portfolio_owner(organisation_id, current_user)
     return _holding_page(org, initiative_id, org)
 
 
@@ -295,7 +295,7 @@ def follow():
         abort(404)
     organisation_id = request.form.get("organisation_id") or None
     if request.form.get("action") == "unfollow":
-        services.unfollow_initiative(current_user, initiative_id, organisation_id)
+        watchlist.unfollow_initiative(current_user, initiative_id, organisation_id)
     else:
-        services.follow_initiative(current_user, initiative_id, organisation_id)
+        watchlist.follow_initiative(current_user, initiative_id, organisation_id)
     return redirect(_safe_next(url_for("portfolios.my_portfolio")))

@@ -1,14 +1,14 @@
-"""The figures a report shows, read from the donations and impact models.
+"""The figures a report shows, read from the shared figures and the portfolios domain.
 
-A funder's figures come from the portfolios domain (`build_portfolio` as of the period's end);
-an initiative's from `impact.services` (`input_cents_by_month`, `social_value_by_month`). What
-many reports of one run share (initiative figures, peer medians, evidence levels, the period's
-highlights) is read once per run (`FigureCache`).
+A funder's figures come from `build_portfolio` as of the period's end; an initiative's from its
+running totals (`figures.models.InitiativeSeries`). What many reports of one run share
+(initiative series, peer medians, evidence levels, the period's highlights) is read once per run
+(`FigureCache`).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -16,39 +16,54 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.donations.models import Contribution
-from marketplace.donations.queries import net_cents_expression
 from marketplace.extensions import db
+from marketplace.figures.models import UNITS_PER_EURO_EXPONENT, InitiativeSeries
+from marketplace.figures.read import raised_cents
 from marketplace.impact.models import OutcomeReport, OutcomeReportValue, ReportStatus
 from marketplace.initiatives.models import Initiative, InitiativeStatus
 from marketplace.portfolios.attribution import social_return as attributed_return
-from marketplace.portfolios.services import build_portfolio
-from marketplace.timeutil import AMSTERDAM, month_range, month_start
+from marketplace.portfolios.build import build_portfolio
+from marketplace.timeutil import amsterdam_day_bounds, month_range, month_start, months_between
 
 ZERO = Decimal(0)
 
 
-def period_bounds_utc(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, end+1 00:00) in Amsterdam time, as aware datetimes."""
-    low = datetime.combine(start, time(0), tzinfo=AMSTERDAM)
-    high = datetime.combine(end + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
-    return low, high
-
-
-@dataclass
+@dataclass(frozen=True)
 class InitiativeFigures:
-    initiative: Initiative
-    inputs_by_month: dict[date, int]
-    value_by_month: dict[date, Decimal]
+    """An initiative's running inputs and value per month from `first_month` (None: no figures)."""
+
+    first_month: date | None
+    inputs: list[int]
+    value_units: list[int]
+
+    def _index(self, month: date) -> int | None:
+        if self.first_month is None or month < self.first_month:
+            return None
+        return min(months_between(self.first_month, month), len(self.inputs) - 1)
 
     def inputs_until(self, month: date) -> int:
-        return sum(c for m, c in self.inputs_by_month.items() if m <= month)
+        k = self._index(month)
+        return 0 if k is None else self.inputs[k]
 
     def value_until(self, month: date) -> Decimal:
-        return sum((v for m, v in self.value_by_month.items() if m <= month), ZERO)
+        k = self._index(month)
+        return ZERO if k is None else Decimal(self.value_units[k]).scaleb(-UNITS_PER_EURO_EXPONENT)
 
     def ratio_until(self, month: date) -> Decimal | None:
         inputs = self.inputs_until(month)
         return self.value_until(month) * 100 / inputs if inputs > 0 else None
+
+
+NO_FIGURES = InitiativeFigures(None, [], [])
+
+
+def _initiative_figures(query) -> dict[int, InitiativeFigures]:
+    return {
+        row.initiative_id: InitiativeFigures(
+            row.first_month, list(row.inputs_cents), list(row.value_units)
+        )
+        for row in db.session.scalars(query)
+    }
 
 
 class FigureCache:
@@ -82,12 +97,11 @@ class FigureCache:
         return self._highlights[(start, end)]
 
     def initiative(self, initiative: Initiative) -> InitiativeFigures:
-        from marketplace.impact.services import input_cents_by_month, social_value_by_month
-
         found = self.initiatives.get(initiative.id)
         if found is None:
-            months, _platform, _declared = input_cents_by_month(initiative.id)
-            found = InitiativeFigures(initiative, months, social_value_by_month(initiative.id))
+            found = _initiative_figures(
+                select(InitiativeSeries).where(InitiativeSeries.initiative_id == initiative.id)
+            ).get(initiative.id, NO_FIGURES)
             self.initiatives[initiative.id] = found
         return found
 
@@ -95,16 +109,19 @@ class FigureCache:
         """Median social return of published initiatives with the same theme (with outcomes)."""
         key = (initiative.theme.value, month)
         if key not in self.peer_medians:
-            peers = db.session.scalars(
-                select(Initiative).where(
+            peers = _initiative_figures(
+                select(InitiativeSeries)
+                .join(Initiative, Initiative.id == InitiativeSeries.initiative_id)
+                .where(
                     Initiative.theme == initiative.theme,
                     Initiative.status == InitiativeStatus.PUBLISHED,
                 )
             )
+            self.initiatives.update(peers)
             ratios = [
-                r
-                for peer in peers
-                if (r := self.initiative(peer).ratio_until(month)) is not None and r > 0
+                ratio
+                for figures in peers.values()
+                if (ratio := figures.ratio_until(month)) is not None and ratio > 0
             ]
             self.peer_medians[key] = median(ratios) if ratios else None
         return self.peer_medians[key]
@@ -193,7 +210,7 @@ def _evidence_levels(end: date) -> dict[int, int]:
 
 def _highlights(start: date, end: date) -> dict[int, list[Highlight]]:
     """Outcome reports accepted within the period (new accepted outcomes), per initiative."""
-    low, high = period_bounds_utc(start, end)
+    low, high = amsterdam_day_bounds(start, end)
     result: dict[int, list[Highlight]] = defaultdict(list)
     reports = db.session.scalars(
         select(OutcomeReport)
@@ -231,34 +248,30 @@ def initiative_figures(
 ) -> InitiativeReportFigures:
     """Funding received (in the period and in total) and social return against similar ones."""
     cache = cache or FigureCache()
-    low, high = period_bounds_utc(start, end)
-    rows = db.session.execute(
-        select(Contribution.paid_at, net_cents_expression(), Contribution.user_id).where(
+    low, high = amsterdam_day_bounds(start, end)
+    received_in_period, donors = db.session.execute(
+        select(
+            func.coalesce(func.sum(Contribution.net_cents), 0),
+            func.count(Contribution.user_id.distinct()),
+        ).where(
             Contribution.initiative_id == initiative.id,
-            Contribution.paid_at.is_not(None),
+            Contribution.paid_at >= low,
             Contribution.paid_at < high,
         )
-    ).all()
-    total = sum(int(net) for _paid, net, _user in rows)
-    in_period = [(p, n, u) for p, n, u in rows if p >= low]
+    ).one()
     figures = cache.initiative(initiative)
     end_month = month_start(end)
-    starts = [m for m in figures.inputs_by_month if m <= end_month]
-    series = []
-    if starts:
-        running_in = 0
-        running_value = ZERO
-        for month in month_range(min(starts), end_month):
-            running_in += figures.inputs_by_month.get(month, 0)
-            running_value += figures.value_by_month.get(month, ZERO)
-            series.append(SeriesPoint(month, running_in, running_value))
+    series = [
+        SeriesPoint(month, figures.inputs_until(month), figures.value_until(month))
+        for month in (month_range(figures.first_month, end_month) if figures.first_month else [])
+    ]
     return InitiativeReportFigures(
         initiative=initiative,
         period_start=start,
         period_end=end,
-        received_in_period_cents=sum(int(n) for _p, n, _u in in_period),
-        received_cents=total,
-        donors_in_period=len({u for _p, _n, u in in_period if u is not None}),
+        received_in_period_cents=int(received_in_period),
+        received_cents=raised_cents(initiative.id, until=end_month),
+        donors_in_period=int(donors),
         social_return=figures.ratio_until(end_month),
         peer_median=cache.peer_median(initiative, end_month),
         series=series,

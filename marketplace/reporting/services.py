@@ -220,7 +220,7 @@ class Owner:
 
 def portfolio_owners() -> list[Owner]:
     """Every funder with a holding (contract C) and who receives its reports."""
-    from marketplace.portfolios.services import funders_with_holdings
+    from marketplace.portfolios.build import funders_with_holdings
 
     owners = []
     for funder in funders_with_holdings():

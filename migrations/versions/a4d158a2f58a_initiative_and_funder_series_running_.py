@@ -49,15 +49,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('initiative_id', name=op.f('pk_initiative_series'))
     )
     # ### end Alembic commands ###
-    # Fill both from the rows already there; from now on the session events in
-    # marketplace/exchange/figures.py keep them current.
-    from sqlalchemy.orm import Session
-
-    from marketplace.exchange.figures import rebuild_series
-
-    session = Session(bind=op.get_bind())
-    rebuild_series(session)
-    session.close()
+    # Derived data: `flask --app wsgi figures refresh` fills both from the sources.
 
 
 def downgrade():

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from marketplace.accounts.services import create_user
 from marketplace.donations.models import Contribution, ContributionStatus
+from marketplace.exchange import quotes
 from marketplace.extensions import db
+from marketplace.figures import refresh
 from marketplace.impact.models import (
     Metric,
     MetricProxy,
@@ -83,7 +85,11 @@ def seeded(live_server):
                     )  # fmt: skip
                 )
                 db.session.add(report)
-            db.session.commit()  # the session events quote them and rebuild the indices
+            db.session.commit()
+            # Loaded in bulk, as an import would: rebuilt as `figures refresh` and
+            # `exchange refresh` do.
+            refresh.refresh_all()
+            quotes.refresh_all()
     return live_server
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import create_user
 from marketplace.extensions import db
-from marketplace.impact import services
+from marketplace.impact import declarations
 from marketplace.impact.models import Metric, MetricProxy, ValueKind
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 
@@ -41,10 +41,10 @@ def seed(app):
         )
         db.session.add_all([initiative, metric])
         db.session.commit()
-        services.declare_outcome(
+        declarations.declare_outcome(
             initiative, owner, {"metric": metric.code, "justification": "Test"}
         )
-        services.add_input(
+        declarations.add_input(
             initiative,
             owner,
             {"source": "Gemeente", "amount": "100.00", "received_on": "2024-01-05"},

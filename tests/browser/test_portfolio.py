@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from playwright.sync_api import expect
 
 from marketplace.accounts.services import create_user
-from marketplace.donations.models import Contribution, ContributionStatus
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from marketplace.organisations.services import create_organisation
+from tests.gifts import paid_gift
 
 PASSWORD = "een-goed-wachtwoord"
 
@@ -29,20 +29,7 @@ def seed(app) -> int:
         db.session.commit()
         for month, cents in ((1, 50000), (3, 25000), (6, 25000)):
             paid_at = datetime(2024, month, 12, 10, tzinfo=UTC)
-            db.session.add(
-                Contribution(
-                    initiative_id=initiative.id,
-                    user_id=staff.id,
-                    organisation_id=org.id,
-                    amount_cents=cents,
-                    status=ContributionStatus.PAID,
-                    provider="simulator",
-                    method="ideal",
-                    paid_at=paid_at,
-                    created_at=paid_at,
-                )
-            )
-        db.session.commit()
+            paid_gift(initiative, cents, paid_at, user=staff, organisation=org)
         return org.id
 
 

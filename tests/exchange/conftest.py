@@ -4,25 +4,19 @@ The discount rate is set to 0 for these tests so that a report line is worth qua
 every figure can be checked by hand.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from marketplace.donations.models import Contribution, ContributionStatus
-from marketplace.exchange.services import current_month
+from marketplace.accounts.models import Role
+from marketplace.exchange.quotes import current_month
 from marketplace.extensions import db
-from marketplace.impact.models import (
-    InitiativeInput,
-    Metric,
-    MetricProxy,
-    OutcomeReport,
-    OutcomeReportValue,
-    ReportPeriod,
-    ReportStatus,
-    ValueKind,
-)
+from marketplace.impact import declarations, reports, review
+from marketplace.impact.models import Metric, MetricProxy, ReportStatus, ValueKind
 from marketplace.initiatives.models import Theme
+from marketplace.money import format_cents
+from tests.gifts import paid_gift
 
 
 def months_ago(n: int) -> date:
@@ -71,19 +65,9 @@ def make_metric():
 @pytest.fixture
 def pay():
     def do(initiative, cents, month, refunded_cents=0):
-        contribution = Contribution(
-            initiative_id=initiative.id,
-            amount_cents=cents,
-            refunded_cents=refunded_cents,
-            status=ContributionStatus.PARTIALLY_REFUNDED
-            if refunded_cents
-            else ContributionStatus.PAID,
-            provider="simulator",
-            paid_at=datetime(month.year, month.month, 15, 12, tzinfo=UTC),
+        return paid_gift(
+            initiative, cents, date(month.year, month.month, 15), refunded=refunded_cents
         )
-        db.session.add(contribution)
-        db.session.commit()
-        return contribution
 
     return do
 
@@ -91,45 +75,46 @@ def pay():
 @pytest.fixture
 def declare_input():
     def do(initiative, cents, month):
-        row = InitiativeInput(
-            initiative_id=initiative.id, source="Gemeente", amount_cents=cents, received_on=month
-        )
-        db.session.add(row)
-        db.session.commit()
-        return row
+        owner = initiative.owners[0]
+        data = {"source": "Gemeente", "amount": format_cents(cents), "received_on": str(month)}
+        return declarations.add_input(initiative, owner, data)
 
     return do
 
 
 @pytest.fixture
-def accepted_report():
-    """An accepted one-month report ending in `month`, valued quantity × proxy (rate 0)."""
+def accepted_report(make_user):
+    """A one-month report ending in `month`, through the real path: declared, reported,
+    submitted and (unless another status is asked for) accepted by a verifier. Each line is worth
+    quantity × proxy (filters 0, one year, rate 0)."""
+    verifier = {}
 
     def do(initiative, lines, month, level=3, status=ReportStatus.ACCEPTED):
-        report = OutcomeReport(
-            initiative_id=initiative.id,
-            period=ReportPeriod.MONTH,
-            period_start=month,
-            period_end=month_end(month),
-            status=status,
-            evidence_level=level if status == ReportStatus.ACCEPTED else None,
-            evidence_url="https://example.org/evidence.pdf",
+        owner = initiative.owners[0]
+        declared = {o.metric_id for o in declarations.declared_outcomes(initiative)}
+        for metric, _quantity in lines:
+            if metric.id not in declared:
+                declarations.declare_outcome(initiative, owner, {"metric": metric.code})
+        report = reports.create_outcome_report(
+            initiative,
+            owner,
+            {
+                "period_start": str(month),
+                "period_end": str(month_end(month)),
+                "values": [{"metric": m.code, "quantity": str(q)} for m, q in lines],
+                "evidence_url": "https://example.org/evidence.pdf",
+                "submit": status != ReportStatus.DRAFT,
+            },
         )
-        for metric, quantity in lines:
-            report.values.append(
-                OutcomeReportValue(
-                    metric_id=metric.id,
-                    quantity=Decimal(quantity),
-                    proxy_id=metric.proxies[0].id if status == ReportStatus.ACCEPTED else None,
-                    deadweight=Decimal(0),
-                    displacement=Decimal(0),
-                    attribution=Decimal(0),
-                    drop_off=Decimal(0),
-                    duration_years=1,
-                )
+        if status in (ReportStatus.ACCEPTED, ReportStatus.REJECTED):
+            verifier.setdefault("user", make_user(role=Role.VERIFIER))
+            report = review.review_outcome_report(
+                report.id,
+                verifier["user"],
+                status.value,
+                reason="Onvoldoende bewijs" if status == ReportStatus.REJECTED else "",
+                evidence_level=level if status == ReportStatus.ACCEPTED else None,
             )
-        db.session.add(report)
-        db.session.commit()
         return report
 
     return do

@@ -1,24 +1,27 @@
-"""Monthly figures and quotes follow payments, inputs and reports, and never count twice."""
+"""Monthly figures and quotes follow payments, inputs and reports, and never count twice.
+
+Quotes are rebuilt by the `exchange-stale` job (`quotes.refresh_stale`), outside the payment's
+transaction; `quote()` runs it as the scheduler would.
+"""
 
 from decimal import Decimal
 
 from marketplace.accounts.models import Role
-from marketplace.exchange.figures import (
-    InitiativeMonth,
-    cumulative_series,
-    monthly_figures,
-    refresh_initiative_figures,
-)
+from marketplace.exchange import quotes
 from marketplace.exchange.models import ExchangeQuote
-from marketplace.exchange.services import refresh_all
 from marketplace.extensions import db
-from marketplace.impact import services as impact_services
+from marketplace.figures import build, refresh
+from marketplace.figures.models import InitiativeMonth
+from marketplace.figures.read import cumulative_series, monthly_figures
+from marketplace.impact import declarations, review
 from marketplace.impact.models import ReportStatus, ValueKind
 from marketplace.initiatives.models import InitiativeStatus
 from tests.exchange.conftest import months_ago
+from tests.gifts import refund
 
 
 def quote(initiative):
+    quotes.refresh_stale()
     db.session.expire_all()
     return db.session.get(ExchangeQuote, initiative.id)
 
@@ -82,16 +85,16 @@ def test_payments_refresh_the_quote_without_double_counting(
     assert quote(initiative).inputs_cents == 20000
     assert quote(initiative).social_return == Decimal("5.000000")
 
-    # Refreshing again, by hand or in full, changes nothing.
-    refresh_initiative_figures(initiative.id)
+    # Rebuilding from the sources, for one initiative or in full, changes nothing.
+    build.rebuild_initiatives([initiative.id])
     db.session.commit()
-    refresh_all()
+    refresh.refresh_all()
+    quotes.refresh_all()
     assert quote(initiative).inputs_cents == 20000
     assert db.session.query(InitiativeMonth).filter_by(initiative_id=initiative.id).count() == 2
 
     # A partial refund lowers the inputs once.
-    second.refunded_cents = 5000
-    db.session.commit()
+    refund(second, 5000)
     assert quote(initiative).inputs_cents == 15000
     assert quote(initiative).social_return == Decimal("6.666667")
 
@@ -106,8 +109,7 @@ def test_declared_inputs_count_and_removal_is_undone(
     assert quote(initiative).inputs_cents == 50000
     assert quote(initiative).declared_cents == 40000
 
-    db.session.delete(row)
-    db.session.commit()
+    declarations.remove_input(initiative, initiative.owners[0], row.id)
     assert quote(initiative).inputs_cents == 10000
 
 
@@ -123,7 +125,7 @@ def test_accepting_a_report_through_the_service_quotes_the_initiative(
     )
     assert quote(initiative) is None
 
-    impact_services.review_outcome_report(report.id, verifier, "accepted", evidence_level=2)
+    review.review_outcome_report(report.id, verifier, "accepted", evidence_level=2)
 
     current = quote(initiative)
     assert current.quoted

@@ -4,9 +4,11 @@ import csv
 import io
 from decimal import Decimal
 
+from marketplace.exchange import quotes
 from marketplace.exchange.models import ExchangeIndexPoint
-from marketplace.exchange.services import current_month, haversine_km, locate
+from marketplace.exchange.quotes import current_month
 from marketplace.extensions import db
+from marketplace.geo import haversine_km, locate
 from marketplace.impact.models import ValueKind
 from marketplace.initiatives.models import Theme
 from tests.exchange.conftest import months_ago
@@ -29,6 +31,7 @@ def seed_two_cities(make_initiative, make_metric, pay, accepted_report):
     accepted_report(utrecht, [(fiscal, 10), (wellbeing, 10)], months_ago(1), level=4)
     pay(amsterdam, 10000, months_ago(1))
     accepted_report(amsterdam, [(fiscal, 2)], months_ago(1), level=1)
+    quotes.refresh_stale()  # the exchange-stale job
     return utrecht, amsterdam
 
 
@@ -43,6 +46,7 @@ def test_theme_index_is_chain_linked_from_base_100(
     pay(a, 10000, months_ago(1))  # A: 1000 / 200 = 5 -> index 50
     pay(b, 10000, months_ago(1))
     accepted_report(b, [(metric, 40)], months_ago(1))  # B joins at 40: no jump
+    quotes.refresh_stale()
 
     points = {
         p.month: p.value
@@ -199,10 +203,10 @@ def test_postcode_and_place_search_with_distance(client, make_initiative):
 def test_board_pages_keep_filters(
     client, monkeypatch, make_initiative, make_metric, pay, accepted_report
 ):
-    from marketplace.exchange import services
+    from marketplace.exchange import board
 
     seed_two_cities(make_initiative, make_metric, pay, accepted_report)
-    monkeypatch.setattr(services, "PAGE_SIZE", 1)
+    monkeypatch.setattr(board, "PAGE_SIZE", 1)
     first = client.get("/exchange/?theme=care").get_data(as_text=True)
     assert "Buurtzorg Oost" in first and "Mokum Maatjes" not in first
     assert "page=2" in first and "theme=care" in first

@@ -8,7 +8,7 @@ import pytest
 
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
-from marketplace.impact import services
+from marketplace.impact import reports
 from marketplace.impact.models import InitiativeOutcome, Metric, MetricProxy, ValueKind
 from marketplace.initiatives.models import Theme
 
@@ -112,7 +112,7 @@ def make_report():
             "note": "Kwartaalrapport",
             "submit": submit,
         }
-        return services.create_outcome_report(initiative, user, data)
+        return reports.create_outcome_report(initiative, user, data)
 
     return do
 

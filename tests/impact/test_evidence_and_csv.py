@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
-from marketplace.impact import reports_csv, services
+from marketplace.impact import reports, reports_csv
 from marketplace.impact.evidence import EVIDENCE_MAX_BYTES
 from marketplace.impact.models import OutcomeReport, OutcomeReportValue, ReportStatus
 from tests.impact.conftest import PDF_BYTES, PNG_BYTES
@@ -84,7 +84,7 @@ def test_evidence_larger_than_10_mb_is_refused(client, auth_headers, owner, draf
 def test_evidence_is_private_to_owners_and_verifiers(
     client, login, make_user, owner, verifier, draft
 ):
-    services.update_outcome_report(draft, owner, {}, evidence=io.BytesIO(PDF_BYTES))
+    reports.update_outcome_report(draft, owner, {}, evidence=io.BytesIO(PDF_BYTES))
     assert client.get(f"/reports/{draft.id}/evidence").status_code in (302, 404)
     login(make_user())
     assert client.get(f"/reports/{draft.id}/evidence").status_code == 404

@@ -3,10 +3,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from marketplace import signals
 from marketplace.accounts.models import Role
 from marketplace.errors import InvalidInput, InvalidTransition, NotAllowed
 from marketplace.extensions import db
-from marketplace.impact import services
+from marketplace.impact import declarations, reports, review
 from marketplace.impact.models import OutcomeReport, ReportStatus
 
 REPORT = {
@@ -106,7 +107,7 @@ def test_nobody_reviews_their_own_initiatives_report(
         )
         assert response.status_code == 403
     with pytest.raises(NotAllowed):
-        services.review_outcome_report(report.id, verifier_owner, "accepted", "", 1)
+        review.review_outcome_report(report.id, verifier_owner, "accepted", "", 1)
     assert report.status == ReportStatus.SUBMITTED
 
 
@@ -147,29 +148,29 @@ def test_rejection_needs_a_reason_and_owner_fixes_and_resubmits(
 
 def test_accepted_report_is_final(owner, verifier, initiative, metric, make_report):
     report = make_report(initiative, owner, [(metric, 10)])
-    services.review_outcome_report(report.id, verifier, "accepted", "", 4)
+    review.review_outcome_report(report.id, verifier, "accepted", "", 4)
     with pytest.raises(InvalidTransition):
-        services.review_outcome_report(report.id, verifier, "rejected", "oops", None)
+        review.review_outcome_report(report.id, verifier, "rejected", "oops", None)
     with pytest.raises(InvalidTransition):
-        services.update_outcome_report(report, owner, {"note": "changed"})
+        reports.update_outcome_report(report, owner, {"note": "changed"})
 
 
 def test_accepting_requires_evidence_level(owner, verifier, initiative, metric, make_report):
     report = make_report(initiative, owner, [(metric, 10)])
     with pytest.raises(InvalidInput) as error:
-        services.review_outcome_report(report.id, verifier, "accepted", "", None)
+        review.review_outcome_report(report.id, verifier, "accepted", "", None)
     assert "evidence_level" in error.value.errors
     with pytest.raises(InvalidInput):
-        services.review_outcome_report(report.id, verifier, "accepted", "", 6)
+        review.review_outcome_report(report.id, verifier, "accepted", "", 6)
 
 
 def test_submit_requires_evidence(owner, initiative, metric):
     data = {**report_body(metric), "evidence_url": ""}
     with pytest.raises(InvalidInput) as error:
-        services.create_outcome_report(initiative, owner, data)
+        reports.create_outcome_report(initiative, owner, data)
     assert "evidence" in error.value.errors
     assert db.session.scalar(select(func.count()).select_from(OutcomeReport)) == 0
-    draft = services.create_outcome_report(initiative, owner, {**data, "submit": False})
+    draft = reports.create_outcome_report(initiative, owner, {**data, "submit": False})
     assert draft.status == ReportStatus.DRAFT
 
 
@@ -186,23 +187,23 @@ def test_periods_must_be_calendar_months_quarters_or_years(
     owner, initiative, metric, start, end, field
 ):
     with pytest.raises(InvalidInput) as error:
-        services.create_outcome_report(
+        reports.create_outcome_report(
             initiative, owner, report_body(metric, period_start=start, period_end=end)
         )
     assert field in error.value.errors
 
 
 def test_month_quarter_and_year_are_recognised():
-    assert services.period_of(date(2024, 2, 1), date(2024, 2, 29)).value == "month"
-    assert services.period_of(date(2024, 4, 1), date(2024, 6, 30)).value == "quarter"
-    assert services.period_of(date(2023, 1, 1), date(2023, 12, 31)).value == "year"
-    assert services.period_of(date(2024, 1, 1), date(2024, 6, 30)) is None
+    assert reports.period_of(date(2024, 2, 1), date(2024, 2, 29)).value == "month"
+    assert reports.period_of(date(2024, 4, 1), date(2024, 6, 30)).value == "quarter"
+    assert reports.period_of(date(2023, 1, 1), date(2023, 12, 31)).value == "year"
+    assert reports.period_of(date(2024, 1, 1), date(2024, 6, 30)) is None
 
 
 def test_overlapping_periods_are_refused(owner, initiative, metric, make_report):
     make_report(initiative, owner, [(metric, 10)])
     with pytest.raises(InvalidInput) as error:
-        services.create_outcome_report(
+        reports.create_outcome_report(
             initiative,
             owner,
             report_body(metric, period_start="2024-02-01", period_end="2024-02-29"),
@@ -248,7 +249,7 @@ def test_reports_are_private_until_accepted(
     )
     public = client.get(f"/api/v1/initiatives/{initiative.id}/outcome-reports").get_json()
     assert public == []
-    services.review_outcome_report(report.id, verifier, "accepted", "", 2)
+    review.review_outcome_report(report.id, verifier, "accepted", "", 2)
     public = client.get(f"/api/v1/initiatives/{initiative.id}/outcome-reports").get_json()
     assert [r["id"] for r in public] == [report.id]
     assert "events" not in public[0]
@@ -310,15 +311,25 @@ def test_declare_inputs(client, auth_headers, owner, make_user, initiative):
     assert len(listed) == 1
 
 
-def test_figures_hook_runs_after_acceptance_and_input_changes(
-    monkeypatch, owner, verifier, initiative, metric, make_report
+def test_review_and_input_changes_send_named_signals_after_their_commit(
+    owner, verifier, initiative, metric, make_report
 ):
-    calls = []
-    monkeypatch.setattr(services, "initiative_figures_changed", calls.append)
-    report = make_report(initiative, owner, [(metric, 10)])
-    assert calls == []
-    services.review_outcome_report(report.id, verifier, "accepted", "", 2)
-    services.add_input(
-        initiative, owner, {"source": "Eigen geld", "amount": "10", "received_on": "2024-01-01"}
-    )
-    assert calls == [initiative.id, initiative.id]
+    received = []
+
+    def receiver(sender, **facts):
+        received.append(facts)
+
+    with (
+        signals.outcome_report_reviewed.connected_to(receiver),
+        signals.inputs_changed.connected_to(receiver),
+    ):
+        report = make_report(initiative, owner, [(metric, 10)])
+        assert received == []
+        review.review_outcome_report(report.id, verifier, "accepted", "", 2)
+        declarations.add_input(
+            initiative, owner, {"source": "Eigen geld", "amount": "10", "received_on": "2024-01-01"}
+        )
+    assert received == [
+        {"report_id": report.id, "initiative_id": initiative.id, "status": "accepted"},
+        {"initiative_id": initiative.id},
+    ]

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.impact import catalog, services
+from marketplace.figures import social_return
+from marketplace.impact import catalog, declarations, review
 from marketplace.impact.models import ValueKind
+from tests.gifts import paid_gift
 
 
 @pytest.fixture
@@ -17,11 +19,11 @@ def small_case(make_metric, declare, initiative, owner, verifier, make_report):
     """
     fiscal = make_metric(code="gp_visits", proxy="100.00")
     declare(initiative, fiscal, deadweight="0.25", attribution="0.20")
-    services.add_input(
+    declarations.add_input(
         initiative, owner, {"source": "Gemeente", "amount": "200.00", "received_on": "2024-01-15"}
     )
     report = make_report(initiative, owner, [(fiscal, 10)])
-    services.review_outcome_report(report.id, verifier, "accepted", "", 2)
+    review.review_outcome_report(report.id, verifier, "accepted", "", 2)
     return {"metric": fiscal, "report": report}
 
 
@@ -68,13 +70,9 @@ def test_social_return_small_case_by_hand(client, initiative, small_case):
     assert body["evidence_levels"][0]["evidence_level"] == 2
 
 
-def test_series_stops_at_the_given_month_and_counts_platform_gifts(
-    monkeypatch, initiative, small_case
-):
-    from marketplace.donations import queries
-
-    monkeypatch.setattr(queries, "paid_cents_by_month", lambda _id: {date(2024, 2, 1): 30000})
-    figures = services.social_return(initiative, today=date(2024, 4, 10))
+def test_series_stops_at_the_given_month_and_counts_platform_gifts(initiative, small_case):
+    paid_gift(initiative, 30000, date(2024, 2, 10))
+    figures = social_return.social_return(initiative, today=date(2024, 4, 10))
     assert [p["month"] for p in figures.series] == [
         date(2024, 1, 1), date(2024, 2, 1), date(2024, 3, 1), date(2024, 4, 1)
     ]  # fmt: skip
@@ -91,7 +89,7 @@ def test_zero_inputs_gives_no_ratio(client, make_metric, declare, initiative, ow
     metric = make_metric()
     declare(initiative, metric)
     report = make_report(initiative, owner, [(metric, 1)])
-    services.review_outcome_report(report.id, verifier, "accepted", "", 1)
+    review.review_outcome_report(report.id, verifier, "accepted", "", 1)
     body = client.get(f"/api/v1/initiatives/{initiative.id}/social-return").get_json()
     assert body["inputs"] == "0.00"
     assert body["sroi_ratio"] is None
@@ -133,7 +131,7 @@ def test_a_proxy_change_after_acceptance_does_not_change_past_valuation(
 def test_filter_change_after_acceptance_does_not_change_past_valuation(
     client, initiative, owner, small_case
 ):
-    services.declare_outcome(initiative, owner, {"metric": "gp_visits", "deadweight": "0.9"})
+    declarations.declare_outcome(initiative, owner, {"metric": "gp_visits", "deadweight": "0.9"})
     body = client.get(f"/api/v1/initiatives/{initiative.id}/social-return").get_json()
     assert body["present_value"] == "586.80"
 
@@ -149,7 +147,7 @@ def test_reports_are_valued_with_the_proxy_version_valid_at_period_end(
         initiative, owner, [(metric, 1)], start=date(2024, 4, 1), end=date(2024, 6, 30)
     )
     for report in (q1, q2):
-        services.review_outcome_report(report.id, verifier, "accepted", "", 2)
+        review.review_outcome_report(report.id, verifier, "accepted", "", 2)
     assert q1.values[0].proxy.value == Decimal("10.00")
     assert q2.values[0].proxy.value == Decimal("20.00")
     assert q1.values[0].proxy_id != q2.values[0].proxy_id
@@ -161,7 +159,7 @@ def test_metric_without_proxy_counts_zero_until_a_proxy_exists(
     lonely = make_metric(code="lonely", proxy=None, value_kind=ValueKind.WELLBEING)
     declare(initiative, lonely)
     report = make_report(initiative, owner, [(lonely, 4)])
-    services.review_outcome_report(report.id, verifier, "accepted", "", 2)
+    review.review_outcome_report(report.id, verifier, "accepted", "", 2)
     body = client.get(f"/api/v1/initiatives/{initiative.id}/social-return").get_json()
     assert body["present_value"] == "0.00"
     assert body["by_metric"][0]["valued"] is False

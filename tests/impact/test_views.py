@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from marketplace.accounts.models import Role
-from marketplace.impact import catalog, services
+from marketplace.impact import catalog, declarations, reports, review
 from marketplace.impact.models import ReportStatus
 
 
@@ -27,11 +27,11 @@ def test_initiative_page_shows_social_return_sentence_and_chart_data(
 ):
     fiscal = make_metric(code="fiscal_m", proxy="102.25")
     declare(initiative, fiscal)
-    services.add_input(
+    declarations.add_input(
         initiative, owner, {"source": "Fonds", "amount": "100.00", "received_on": "2024-01-10"}
     )
     report = make_report(initiative, owner, [(fiscal, 2)])
-    services.review_outcome_report(report.id, verifier, "accepted", "", 3)
+    review.review_outcome_report(report.id, verifier, "accepted", "", 3)
     response = client.get(f"/initiatives/{initiative.slug}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[-3000:]
@@ -70,7 +70,7 @@ def test_owner_reports_through_the_web_form_with_a_pdf(
         content_type="multipart/form-data",
     )
     assert response.status_code == 302, response.get_data(as_text=True)
-    report = services.reports_for_initiative(initiative, owner)[0]
+    report = reports.reports_for_initiative(initiative, owner)[0]
     assert report.status == ReportStatus.SUBMITTED
     assert report.period_end == date(2024, 3, 31)
     assert report.evidence_content_type == "application/pdf"
@@ -88,7 +88,7 @@ def test_web_form_errors_are_shown_not_500(client, login, make_metric, declare, 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "kalendermaand" in html
-    assert services.reports_for_initiative(initiative, owner) == []
+    assert reports.reports_for_initiative(initiative, owner) == []
 
 
 def test_csv_upload_page_shows_row_errors(client, login, make_metric, declare, initiative, owner):
@@ -172,13 +172,13 @@ def test_owner_manages_outcomes_and_inputs_in_the_ui(
         data={"outcome-metric": "meals", "outcome-justification": "Landelijk gemiddelde"},
     )
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert services.declared_outcomes(initiative)[0].deadweight == 0.25
+    assert declarations.declared_outcomes(initiative)[0].deadweight == 0.25
     response = client.post(
         f"/initiatives/{initiative.slug}/impact/inputs",
         data={"input-source": "Gemeente", "input-amount": "1000", "input-received_on": "2024-01-01",
               "input-kind": "money"},
     )  # fmt: skip
     assert response.status_code == 302
-    assert services.declared_inputs(initiative)[0].amount_cents == 100000
+    assert declarations.declared_inputs(initiative)[0].amount_cents == 100000
     login(make_user())
     assert client.get(f"/initiatives/{initiative.slug}/impact").status_code == 403

@@ -1,16 +1,17 @@
 """Portfolio fixtures: organisations, paid gifts (with refunds), inputs, accepted reports."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from marketplace.accounts.models import Role
-from marketplace.donations.models import Contribution, ContributionStatus
 from marketplace.extensions import db
-from marketplace.impact import services as impact_services
-from marketplace.impact.models import InitiativeInput, Metric, MetricProxy, ValueKind
+from marketplace.impact import declarations, reports, review
+from marketplace.impact.models import Metric, MetricProxy, ValueKind
+from marketplace.money import format_cents
 from marketplace.organisations.services import create_organisation
+from tests.gifts import paid_gift
 
 
 @pytest.fixture(autouse=True)
@@ -29,37 +30,18 @@ def make_org(make_user):
 
 @pytest.fixture
 def give():
-    """A paid contribution: give(user, initiative, "100.00", date(2024, 1, 15), refunded=...)."""
+    """A paid contribution: give(user, initiative, 100_00, date(2024, 1, 15), refunded=...)."""
 
     def do(user, initiative, cents, paid_on, organisation=None, refunded=0, charged_back=0):
-        paid_at = datetime(paid_on.year, paid_on.month, paid_on.day, 12, tzinfo=UTC)
-        status = ContributionStatus.PAID
-        if charged_back:
-            status = ContributionStatus.CHARGED_BACK
-        elif refunded:
-            status = (
-                ContributionStatus.REFUNDED
-                if refunded == cents
-                else ContributionStatus.PARTIALLY_REFUNDED
-            )
-        contribution = Contribution(
-            initiative_id=initiative.id,
-            user_id=user.id,
-            organisation_id=organisation.id if organisation else None,
-            amount_cents=cents,
-            refunded_cents=refunded,
-            charged_back_cents=charged_back,
-            status=status,
-            provider="simulator",
-            method="ideal",
-            donor_name=user.name,
-            donor_email=user.email,
-            paid_at=paid_at,
-            created_at=paid_at,
+        return paid_gift(
+            initiative,
+            cents,
+            paid_on,
+            user=user,
+            organisation=organisation,
+            refunded=refunded,
+            charged_back=charged_back,
         )
-        db.session.add(contribution)
-        db.session.commit()
-        return contribution
 
     return do
 
@@ -67,15 +49,12 @@ def give():
 @pytest.fixture
 def declare_input():
     def do(initiative, cents, received_on):
-        db.session.add(
-            InitiativeInput(
-                initiative_id=initiative.id,
-                source="Gemeente",
-                amount_cents=cents,
-                received_on=received_on,
-            )
-        )
-        db.session.commit()
+        data = {
+            "source": "Gemeente",
+            "amount": format_cents(cents),
+            "received_on": str(received_on),
+        }
+        declarations.add_input(initiative, initiative.owners[0], data)
 
     return do
 
@@ -104,8 +83,8 @@ def accept_value(make_user):
         db.session.add(metric)
         db.session.commit()
         owner = initiative.owners[0]
-        impact_services.declare_outcome(initiative, owner, {"metric": code, "duration_years": 1})
-        report = impact_services.create_outcome_report(
+        declarations.declare_outcome(initiative, owner, {"metric": code, "duration_years": 1})
+        report = reports.create_outcome_report(
             initiative,
             owner,
             {
@@ -119,7 +98,7 @@ def accept_value(make_user):
         )
         if "user" not in verifier:
             verifier["user"] = make_user(role=Role.VERIFIER)
-        return impact_services.review_outcome_report(
+        return review.review_outcome_report(
             report.id, verifier["user"], "accepted", evidence_level=2
         )
 

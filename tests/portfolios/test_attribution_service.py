@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from marketplace.portfolios.attribution import OTHER, split_shares
-from marketplace.portfolios.services import build_portfolio
+from marketplace.portfolios.build import build_portfolio
 
 JAN, FEB, MAR, APR = (date(2024, m, 1) for m in (1, 2, 3, 4))
 

@@ -1,28 +1,24 @@
-"""The fast paths give exactly the figures of the reference computation.
+"""`build_portfolio` gives exactly the figures of the reference computation.
 
-On PostgreSQL `build_portfolio` reads precomputed running totals (initiative_series and
-funder_series) and `build_portfolio_reference` sums the monthly rows in Python; both must agree to
-the last Decimal digit. The page's PageFormat must print what the filters do.
+`build_portfolio` reads precomputed running totals (initiative_series and funder_series); the test
+oracle `build_portfolio_reference` sums every gift and monthly row in Python; both must agree to
+the last Decimal digit, on PostgreSQL and SQLite. The page's PageFormat must print what the
+filters do.
 """
 
-import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from flask_babel import gettext
 
-from marketplace.extensions import db
+from marketplace.exchange import peers
 from marketplace.impact.models import ValueKind
 from marketplace.initiatives.models import Theme
-from marketplace.portfolios import exports, services
+from marketplace.portfolios import build, exports
 from marketplace.portfolios.views import PageFormat
 from marketplace.templating import date_filter, euros_filter, money_filter
-
-needs_postgresql = pytest.mark.skipif(
-    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
-    reason="the database path runs on PostgreSQL only (TEST_DATABASE_URL)",
-)
+from tests.portfolios.reference import build_portfolio_reference
 
 
 @pytest.fixture
@@ -60,8 +56,6 @@ PERIODS = [
 
 
 def _figures(portfolio, with_series):
-    for holding in portfolio.holdings:
-        holding.monthly_given = {}  # only the reference path keeps the monthly gifts
     return (
         portfolio.months,
         portfolio.holdings,
@@ -73,16 +67,12 @@ def _figures(portfolio, with_series):
     )
 
 
-@needs_postgresql
 @pytest.mark.parametrize("period", PERIODS)
 @pytest.mark.parametrize("with_series", [False, True])
-def test_database_path_equals_the_reference_to_the_last_digit(mixed_portfolio, period, with_series):
-    assert db.engine.dialect.name == "postgresql"
+def test_build_equals_the_reference_to_the_last_digit(mixed_portfolio, period, with_series):
     for funder in (mixed_portfolio["org"], mixed_portfolio["staff"]):
-        fast = services.build_portfolio(funder, with_holding_series=with_series, **period)
-        reference = services.build_portfolio_reference(
-            funder, with_holding_series=with_series, **period
-        )
+        fast = build.build_portfolio(funder, with_holding_series=with_series, **period)
+        reference = build_portfolio_reference(funder, with_holding_series=with_series, **period)
         assert fast.holdings or funder is mixed_portfolio["staff"]
         assert _figures(fast, with_series) == _figures(reference, with_series)
         # also the exact Decimal digits, not only equal values
@@ -91,9 +81,8 @@ def test_database_path_equals_the_reference_to_the_last_digit(mixed_portfolio, p
         ]
 
 
-@needs_postgresql
-def test_database_path_figures_for_the_mixed_portfolio(mixed_portfolio):
-    portfolio = services.build_portfolio(
+def test_figures_for_the_mixed_portfolio(mixed_portfolio):
+    portfolio = build.build_portfolio(
         mixed_portfolio["org"], first=date(2024, 1, 1), last=date(2024, 6, 1)
     )
     holdings = {h.initiative.name: h for h in portfolio.holdings}
@@ -105,21 +94,20 @@ def test_database_path_figures_for_the_mixed_portfolio(mixed_portfolio):
     assert [p.given_cents for p in portfolio.series][:2] == [477_77, 511_10]
 
 
-def test_holding_series_reads_the_gifts_when_the_holding_has_none(mixed_portfolio):
+def test_holding_series_alone_equals_the_one_built_with_the_portfolio(mixed_portfolio):
     org = mixed_portfolio["org"]
-    portfolio = services.build_portfolio(
+    portfolio = build.build_portfolio(
         org, first=date(2023, 11, 1), last=date(2024, 6, 1), with_holding_series=True
     )
-    holding = services.holding_of(portfolio, mixed_portfolio["care"].id)
+    holding = build.holding_of(portfolio, mixed_portfolio["care"].id)
     expected = holding.series
-    holding.monthly_given = {}
-    assert services.holding_series(portfolio, holding) == expected
+    assert build.holding_series(portfolio, holding) == expected
     assert expected[-1].given_cents == 477_77
     assert expected[0].given_cents == 300_00
 
 
 def test_empty_month_list_gives_an_empty_series(mixed_portfolio):
-    portfolio = services.build_portfolio(mixed_portfolio["org"], months=[])
+    portfolio = build.build_portfolio(mixed_portfolio["org"], months=[])
     assert portfolio.series == [] and portfolio.months == []
 
 
@@ -140,7 +128,7 @@ def test_page_format_prints_what_the_filters_print(app, lang):
             assert fmt.date(value) == date_filter(value)
             assert fmt.date(value, "MMM yyyy") == date_filter(value, "MMM yyyy")
         assert fmt.theme(Theme.CARE) == Theme.CARE.label
-        comparison = services.Comparison("care", "< 10k", 7, Decimal(1), Decimal(2), Decimal(3))
+        comparison = peers.Comparison("care", "< 10k", 7, Decimal(1), Decimal(2), Decimal(3))
         assert fmt.comparables(comparison) == gettext(
             "%(n)d initiatives, inputs %(band)s", n=7, band="< 10k"
         )

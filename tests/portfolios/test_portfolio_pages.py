@@ -12,7 +12,7 @@ from sqlalchemy import event
 from marketplace.extensions import db
 from marketplace.initiatives.models import Theme
 from marketplace.organisations.services import accept_invitation, invite_member
-from marketplace.portfolios.services import follow_initiative
+from marketplace.portfolios.watchlist import follow_initiative
 
 
 @pytest.fixture

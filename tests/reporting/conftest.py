@@ -11,11 +11,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from marketplace.accounts.models import Role
-from marketplace.donations.models import Contribution, ContributionStatus
 from marketplace.extensions import db
-from marketplace.impact import services as impact_services
+from marketplace.impact import reports, review
 from marketplace.impact.models import InitiativeOutcome, Metric, MetricProxy, ValueKind
 from marketplace.initiatives.models import Theme
+from marketplace.organisations.models import Organisation
+from tests.gifts import paid_gift
 
 
 def free_port() -> int:
@@ -55,23 +56,11 @@ def smtp(app, monkeypatch):
 
 @pytest.fixture
 def pay():
-    """A paid contribution (as the payments domain records it)."""
+    """A paid contribution, through the payment status path."""
 
     def do(user, initiative, cents, paid_at, organisation_id=None):
-        contribution = Contribution(
-            initiative_id=initiative.id,
-            user_id=user.id,
-            organisation_id=organisation_id,
-            amount_cents=cents,
-            provider="simulator",
-            provider_payment_id=f"sim_{initiative.id}_{user.id}_{paid_at.timestamp()}_{cents}",
-            status=ContributionStatus.PAID,
-            paid_at=paid_at,
-            donor_email=user.email,
-        )
-        db.session.add(contribution)
-        db.session.commit()
-        return contribution
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        return paid_gift(initiative, cents, paid_at, user=user, organisation=organisation)
 
     return do
 
@@ -105,7 +94,7 @@ def accepted_outcome(make_user):
             )
         )
         db.session.commit()
-        report = impact_services.create_outcome_report(
+        report = reports.create_outcome_report(
             initiative,
             owner,
             {
@@ -118,7 +107,7 @@ def accepted_outcome(make_user):
             },
         )
         verifier = make_user(role=Role.VERIFIER)
-        report = impact_services.review_outcome_report(report.id, verifier, "accepted", "", level)
+        report = review.review_outcome_report(report.id, verifier, "accepted", "", level)
         report.reviewed_at = reviewed_at
         db.session.commit()
         return report

@@ -1,0 +1,95 @@
+"""Reading the shared figures: monthly rows, cumulative points, an initiative's totals."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.figures.models import VALUE_KINDS, ZERO, InitiativeMonth
+from marketplace.timeutil import month_start
+
+CHUNK = 500  # initiative ids per IN (...) query
+
+
+def monthly_figures(initiative_ids: Iterable[int]) -> dict[int, list[InitiativeMonth]]:
+    """Each initiative's monthly rows, ordered by month (initiatives without rows get [])."""
+    ids = sorted(set(initiative_ids))
+    result: dict[int, list[InitiativeMonth]] = {i: [] for i in ids}
+    for start in range(0, len(ids), CHUNK):
+        rows = db.session.scalars(
+            select(InitiativeMonth)
+            .where(InitiativeMonth.initiative_id.in_(ids[start : start + CHUNK]))
+            .order_by(InitiativeMonth.initiative_id, InitiativeMonth.month)
+        )
+        for row in rows:
+            result[row.initiative_id].append(row)
+    return result
+
+
+def raised_cents(initiative_id: int, until: date | None = None) -> int:
+    """Net paid gifts to an initiative (up to and including the month `until`), read from its
+    monthly figures: the same cost whatever its number of gifts."""
+    query = select(func.coalesce(func.sum(InitiativeMonth.platform_cents), 0)).where(
+        InitiativeMonth.initiative_id == initiative_id
+    )
+    if until is not None:
+        query = query.where(InitiativeMonth.month <= month_start(until))
+    return int(db.session.scalar(query) or 0)
+
+
+@dataclass(frozen=True)
+class FigurePoint:
+    """Cumulative figures of one initiative up to and including `month`."""
+
+    month: date
+    platform_cents: int
+    declared_cents: int
+    value_fiscal: Decimal
+    value_wellbeing: Decimal
+    value_environmental: Decimal
+    value_economic: Decimal
+    evidence_level: int | None
+    has_accepted_report: bool
+
+    @property
+    def inputs_cents(self) -> int:
+        return self.platform_cents + self.declared_cents
+
+    @property
+    def value_total(self) -> Decimal:
+        return sum(self.by_value_kind.values(), ZERO)
+
+    @property
+    def by_value_kind(self) -> dict[str, Decimal]:
+        return {kind: getattr(self, f"value_{kind}") for kind in VALUE_KINDS}
+
+
+def cumulative_series(rows: Sequence[InitiativeMonth], months: Sequence[date]) -> list[FigurePoint]:
+    """Cumulative totals at each of `months` (ascending) from one initiative's monthly rows.
+
+    Rows before the first requested month are included in the first point.
+    """
+    ordered = sorted(rows, key=lambda r: r.month)
+    points: list[FigurePoint] = []
+    platform = declared = 0
+    values = dict.fromkeys(VALUE_KINDS, ZERO)
+    level: int | None = None
+    accepted = False
+    position = 0
+    for raw in months:
+        month = month_start(raw)
+        while position < len(ordered) and ordered[position].month <= month:
+            row = ordered[position]
+            platform += row.platform_cents
+            declared += row.declared_cents
+            for kind in VALUE_KINDS:
+                values[kind] += Decimal(getattr(row, f"value_{kind}"))
+            if row.evidence_level is not None:
+                level = row.evidence_level if level is None else max(level, row.evidence_level)
+                accepted = True
+            position += 1
+        points.append(FigurePoint(month, platform, declared, *values.values(), level, accepted))
+    return points
