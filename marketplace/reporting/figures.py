@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.donations.models import Contribution
-from marketplace.donations.queries import net_cents_expression
 from marketplace.extensions import db
 from marketplace.impact.models import OutcomeReport, OutcomeReportValue, ReportStatus
 from marketplace.initiatives.models import Initiative, InitiativeStatus
@@ -233,7 +232,7 @@ def initiative_figures(
     cache = cache or FigureCache()
     low, high = period_bounds_utc(start, end)
     rows = db.session.execute(
-        select(Contribution.paid_at, net_cents_expression(), Contribution.user_id).where(
+        select(Contribution.paid_at, Contribution.net_cents, Contribution.user_id).where(
             Contribution.initiative_id == initiative.id,
             Contribution.paid_at.is_not(None),
             Contribution.paid_at < high,
