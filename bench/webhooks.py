@@ -100,7 +100,7 @@ def prepare(app, mollie, count: int) -> list[str]:
     from sqlalchemy import text
 
     from marketplace.accounts.services import create_user
-    from marketplace.donations.services import start_checkout
+    from marketplace.donations.checkout import start_checkout
     from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
     from marketplace.money import format_cents
 

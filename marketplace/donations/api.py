@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from marketplace.api.auth import require_api_user
 from marketplace.api.schemas import page_envelope
-from marketplace.donations import services
+from marketplace.donations import checkout, queries
 from marketplace.donations.schemas import (
     DonationInputSchema,
     DonationPageSchema,
@@ -29,7 +29,7 @@ def checkout_rate_limit() -> str:
 def create_donation(data):
     """Start a gift; send the donor to `checkout_url`. 503 when the provider is unreachable."""
     user = require_api_user()
-    return services.start_checkout(
+    return checkout.start_checkout(
         user,
         data["initiative_id"],
         data["amount"],
@@ -50,7 +50,7 @@ def create_donation(data):
 def list_donations(query):
     """Your own donations, newest first."""
     user = require_api_user()
-    pagination = services.contributions_of(user, query["page"], query["per_page"])
+    pagination = queries.contributions_of(user, query["page"], query["per_page"])
     return page_envelope(pagination, list(pagination.items))
 
 
@@ -60,4 +60,4 @@ def list_donations(query):
 def get_donation(donation_id: int):
     """One of your own donations (anybody else's: 404)."""
     user = require_api_user()
-    return services.own_contribution(user, donation_id)
+    return queries.own_contribution(user, donation_id)

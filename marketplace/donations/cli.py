@@ -9,7 +9,7 @@ payments_cli = AppGroup("payments", help="Payments: reconciliation.")
 @payments_cli.command("reconcile")
 def reconcile_command() -> None:
     """Ask the provider about every gift still open/pending after its expiry, and apply it."""
-    from marketplace.donations.services import reconcile_payments
+    from marketplace.donations.reconcile import reconcile_payments
 
     report = reconcile_payments()
     click.echo(

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from marketplace.donations.models import Contribution, Interval, SimulatorPayment
 from marketplace.donations.providers.simulator import SimulatorProvider
-from marketplace.donations.services import apply_payment_status
+from marketplace.donations.status import apply_payment_status
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 

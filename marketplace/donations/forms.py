@@ -1,4 +1,4 @@
-"""Forms for giving, refunds and monthly gifts (the rules live in services)."""
+"""Forms for giving, refunds and monthly gifts (the rules live in checkout, refunds, recurring)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

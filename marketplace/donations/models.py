@@ -3,7 +3,7 @@
 The core Contribution fields (initiative_id, user_id, amount_cents, currency, status, paid_at,
 refunded_cents, charged_back_cents, net_cents, anonymous) are what other domains rely on.
 
-Every change to money goes through `services.apply_payment_status`; the ledger
+Every change to money goes through `status.apply_payment_status`; the ledger
 (`ContributionEvent`) holds one row per provider fact, with a unique key, so a replayed webhook
 adds nothing. For every contribution: sum(ledger amounts) == net_cents.
 """
@@ -12,7 +12,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -200,7 +209,11 @@ class Contribution(db.Model):
 
     @hybrid_property
     def net_cents(self) -> int:
-        """What counts as given: paid, net of refunds and chargebacks (0 unless paid)."""
+        """What counts as given: paid, net of refunds and chargebacks (0 unless paid).
+
+        Also a SQL expression (`select(func.sum(Contribution.net_cents))`): the one definition
+        of a gift's net amount for every query, equal to this value row by row.
+        """
         if self.paid_at is None:
             return 0
         return self.amount_cents - self.refunded_cents - self.charged_back_cents
@@ -208,8 +221,10 @@ class Contribution(db.Model):
     @net_cents.inplace.expression
     @classmethod
     def _net_cents_expression(cls):
-        """In queries (which select paid gifts): amount − refunded − charged back."""
-        return cls.amount_cents - cls.refunded_cents - cls.charged_back_cents
+        return case(
+            (cls.paid_at.is_(None), 0),
+            else_=cls.amount_cents - cls.refunded_cents - cls.charged_back_cents,
+        )
 
     @property
     def refundable_cents(self) -> int:

@@ -1,40 +1,11 @@
-"""Read-only figures about money given, for the other domains (impact, portfolios, exchange)."""
+"""Read-only queries about gifts: money given (for the other domains too), a donor's own gifts."""
 
-from datetime import date
+from sqlalchemy import or_, select
 
-from sqlalchemy import func, select
-
-from marketplace.donations.models import Contribution
+from marketplace.accounts.models import User
+from marketplace.donations.models import PAID_FAMILY, Contribution
+from marketplace.errors import NotFound
 from marketplace.extensions import db
-from marketplace.timeutil import month_start, to_amsterdam
-
-
-def net_cents_expression():
-    return Contribution.amount_cents - Contribution.refunded_cents - Contribution.charged_back_cents
-
-
-def raised_cents(initiative_id: int) -> int:
-    """Paid to an initiative, net of refunds and chargebacks."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(net_cents_expression()), 0)).where(
-            Contribution.initiative_id == initiative_id, Contribution.paid_at.is_not(None)
-        )
-    )
-    return int(total or 0)
-
-
-def paid_cents_by_month(initiative_id: int) -> dict[date, int]:
-    """Net paid cents per calendar month (Amsterdam time) of the payment date."""
-    rows = db.session.execute(
-        select(Contribution.paid_at, net_cents_expression()).where(
-            Contribution.initiative_id == initiative_id, Contribution.paid_at.is_not(None)
-        )
-    )
-    months: dict[date, int] = {}
-    for paid_at, net in rows:
-        month = month_start(to_amsterdam(paid_at).date())
-        months[month] = months.get(month, 0) + int(net)
-    return months
 
 
 def donor_wall_section(initiative) -> dict:
@@ -44,8 +15,6 @@ def donor_wall_section(initiative) -> dict:
 
 def donor_wall(initiative_id: int, limit: int = 10) -> list[dict]:
     """The latest paid gifts for the public donor wall; names hidden for anonymous gifts."""
-    from marketplace.donations.models import PAID_FAMILY
-
     rows = db.session.scalars(
         select(Contribution)
         .where(
@@ -67,3 +36,38 @@ def donor_wall(initiative_id: int, limit: int = 10) -> list[dict]:
         for c in rows
         if c.net_cents > 0
     ]
+
+
+def find_contribution(provider_name: str, payment_id: str) -> Contribution | None:
+    """The contribution a provider's payment id (or its second id, the reference) belongs to."""
+    return db.session.scalar(
+        select(Contribution).where(
+            Contribution.provider == provider_name,
+            or_(
+                Contribution.provider_payment_id == payment_id,
+                Contribution.provider_reference == payment_id,
+            ),
+        )
+    )
+
+
+def own_contribution(user, contribution_id: int) -> Contribution:
+    """A donor's own contribution; anybody else's is 'not found'."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or user is None or not user.is_authenticated:
+        raise NotFound()
+    if contribution.user_id != user.id:
+        raise NotFound()
+    return contribution
+
+
+def contributions_of(user: User, page: int = 1, per_page: int = 20):
+    """A donor's contributions, newest first, one page of them."""
+    return db.paginate(
+        select(Contribution)
+        .where(Contribution.user_id == user.id)
+        .order_by(Contribution.created_at.desc(), Contribution.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )

@@ -1,22 +1,26 @@
-"""Gift receipts: the thank-you mail with ANBI receipt data, and the yearly overview (HTML, PDF).
+"""Gift receipts: the thank-you mail with ANBI receipt data (sent once per paid gift), and the
+yearly overview (HTML, PDF).
 
 A monthly gift here is simply a gift made every month; it is not a "periodieke gift" in the tax
 sense (that needs a written agreement for at least five years), so nothing here calls it one.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
-from marketplace.mailer import Mail
+from marketplace.mailer import Mail, send_mail
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
+
+log = logging.getLogger(__name__)
 
 METHOD_LABELS = {
     "ideal": "iDEAL",
@@ -40,8 +44,6 @@ def reference(contribution: Contribution) -> str:
 
 def receipt_data(contribution: Contribution) -> dict:
     """What a Dutch ANBI gift receipt needs, in one place for the mail and the overview."""
-    from flask import current_app
-
     initiative = contribution.initiative
     paid_local = to_amsterdam(contribution.paid_at) if contribution.paid_at else None
     return {
@@ -67,6 +69,36 @@ def receipt_mail(contribution: Contribution) -> Mail:
         subject = _("Thank you for your gift to %(name)s", name=data["initiative_name"])
         text = render_template("donations/mail/receipt.txt", r=data, contribution=contribution)
     return Mail(to=contribution.donor_email, subject=subject, text=text)
+
+
+def send_receipt(contribution_id: int) -> bool:
+    """Send the thank-you mail with the gift receipt data, exactly once per paid contribution."""
+    if not current_app.config.get("DONATION_RECEIPTS_ENABLED", True):
+        return False
+    claimed = db.session.execute(
+        update(Contribution)
+        .where(Contribution.id == contribution_id, Contribution.receipt_sent_at.is_(None))
+        .where(Contribution.paid_at.is_not(None))
+        .values(receipt_sent_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return False
+    contribution = db.session.get(Contribution, contribution_id)
+    if not contribution.donor_email:
+        return False
+    try:
+        send_mail(receipt_mail(contribution))
+    except Exception:  # noqa: BLE001 - mail must never break a payment; reconcile retries
+        log.exception("receipt for contribution %s not sent", contribution_id)
+        db.session.execute(
+            update(Contribution)
+            .where(Contribution.id == contribution_id)
+            .values(receipt_sent_at=None)
+        )
+        db.session.commit()
+        return False
+    return True
 
 
 @dataclass

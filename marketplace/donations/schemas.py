@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from marketplace.api.schemas import CentsAsDecimalString, NumberOrString, PaginationQuery
+from marketplace.donations.urls import public_url
 
 
 class DonationInputSchema(Schema):
@@ -40,8 +41,6 @@ class DonationSchema(Schema):
             return None
         url = contribution.checkout_url
         if url.startswith("/"):
-            from marketplace.donations.services import public_url
-
             return public_url(url)
         return url
 

@@ -22,10 +22,12 @@ from sqlalchemy import select
 
 from marketplace.accounts.auth import admin_required
 from marketplace.accounts.views import show_errors
-from marketplace.donations import receipts, services
+from marketplace.donations import checkout, queries, receipts, recurring, refunds
+from marketplace.donations import status as payment_status
 from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
-from marketplace.donations.models import Contribution, ContributionStatus
+from marketplace.donations.models import Contribution, ContributionStatus, SimulatorPayment
 from marketplace.donations.providers import get_provider
+from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
 from marketplace.extensions import db, limiter
 from marketplace.initiatives import services as initiative_services
@@ -61,16 +63,16 @@ def donation_give_context(initiative) -> dict:
         "presets": PRESETS,
         "supports_monthly": provider.supports_monthly,
         "is_simulator": provider.name == "simulator",
-        "max_amount_cents": services.max_amount_cents(),
+        "max_amount_cents": checkout.max_amount_cents(),
     }
 
 
 @bp.app_template_global()
 def donation_account_context(user) -> dict:
     """What the donations block on the account page needs."""
-    pagination = services.contributions_of(user, page=1, per_page=20)
+    pagination = queries.contributions_of(user, page=1, per_page=20)
     return {
-        "recurring": services.recurring_gifts_of(user),
+        "recurring": recurring.recurring_gifts_of(user),
         "gifts": list(pagination.items),
         "years": receipts.years_with_gifts(user),
     }
@@ -86,7 +88,7 @@ def give(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            contribution = services.start_checkout(
+            contribution = checkout.start_checkout(
                 current_user,
                 initiative.id,
                 form.amount.data,
@@ -120,8 +122,8 @@ def give(slug: str):
 @login_required
 def return_page(contribution_id: int):
     """Where the provider sends the donor back; shows the real status and keeps it fresh."""
-    contribution = services.own_contribution(current_user, contribution_id)
-    contribution = services.refresh_for_donor(contribution, "return")
+    contribution = queries.own_contribution(current_user, contribution_id)
+    contribution = payment_status.refresh_for_donor(contribution, "return")
     return render_template("donations/return.html", contribution=contribution)
 
 
@@ -129,8 +131,8 @@ def return_page(contribution_id: int):
 @login_required
 def status(contribution_id: int):
     """Small JSON for the return page's polling."""
-    contribution = services.own_contribution(current_user, contribution_id)
-    contribution = services.poll_status(contribution)
+    contribution = queries.own_contribution(current_user, contribution_id)
+    contribution = payment_status.poll_status(contribution)
     return jsonify(status_json(contribution))
 
 
@@ -151,13 +153,13 @@ def status_json(contribution: Contribution) -> dict:
 @limiter.limit(checkout_rate_limit)
 def retry(contribution_id: int):
     """Try again after a failed/canceled/expired payment: a new attempt for the same gift."""
-    old = services.own_contribution(current_user, contribution_id)
+    old = queries.own_contribution(current_user, contribution_id)
     if not SimulatorForm().validate_on_submit():
         abort(400)
     if old.status == ContributionStatus.OPEN and old.checkout_url:
         return redirect(old.checkout_url, code=303)
     try:
-        contribution = services.start_checkout(
+        contribution = checkout.start_checkout(
             current_user,
             old.initiative_id,
             format_cents(old.amount_cents),
@@ -175,18 +177,16 @@ def retry(contribution_id: int):
 
 
 # ------------------------------------------------------------------------ the simulator
-def _simulator():
-    provider = get_provider("simulator")
-    if current_app.config.get("IMPACTBEURS_ENV") == "production":
+def _simulator() -> SimulatorProvider:
+    """The simulator's pages do not exist where the simulator is refused (production)."""
+    if not SimulatorProvider.is_configured(current_app.config):
         abort(404)
-    return provider
+    return get_provider("simulator")
 
 
 @bp.route("/donations/simulator/<payment_id>", methods=["GET", "POST"])
 def simulator_checkout(payment_id: str):
     """The simulator's checkout page (TEST): the payer chooses what happens."""
-    from marketplace.donations.models import SimulatorPayment
-
     provider = _simulator()
     payment = db.session.get(SimulatorPayment, payment_id)
     if payment is None:
@@ -201,7 +201,7 @@ def simulator_checkout(payment_id: str):
             abort(400)
         # The same status-update path a real provider's webhook takes.
         with contextlib.suppress(ServiceUnavailable):  # the return page/reconcile catch up
-            services.refresh_payment("simulator", payment_id, source="simulator")
+            payment_status.refresh_payment("simulator", payment_id, source="simulator")
         return redirect(payment.redirect_url or url_for("pages.home"), code=303)
     return render_template("donations/simulator.html", payment=payment, form=form)
 
@@ -214,7 +214,7 @@ def cancel_monthly(gift_id: int):
     if not SimulatorForm().validate_on_submit():
         abort(400)
     try:
-        services.cancel_recurring_gift(current_user, gift_id)
+        recurring.cancel_recurring_gift(current_user, gift_id)
     except (ServiceUnavailable, InvalidInput) as error:
         flash(error.message, "error")
     else:
@@ -262,7 +262,7 @@ def admin_list():
     ).all()
     return render_template(
         "donations/admin_list.html",
-        flagged=services.flagged_contributions(),
+        flagged=refunds.flagged_contributions(),
         latest=latest,
         form=SimulatorForm(),
     )
@@ -279,7 +279,7 @@ def admin_detail(contribution_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.refund_contribution(current_user, contribution_id, form.amount.data or None)
+            refunds.refund_contribution(current_user, contribution_id, form.amount.data or None)
         except InvalidInput as error:
             show_errors(form, error)
             status = 422
@@ -303,6 +303,6 @@ def admin_detail(contribution_id: int):
 def admin_unflag(contribution_id: int):
     if not SimulatorForm().validate_on_submit():
         abort(400)
-    services.clear_flag(current_user, contribution_id)
+    refunds.clear_flag(current_user, contribution_id)
     flash(_("Flag cleared."), "success")
     return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))

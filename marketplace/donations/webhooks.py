@@ -5,53 +5,43 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
-from marketplace.donations import services
-from marketplace.donations.providers import get_provider
+from marketplace.donations import status
+from marketplace.donations.providers import PROVIDERS, get_provider
 from marketplace.donations.providers.base import InvalidSignature
-from marketplace.errors import json_error
+from marketplace.errors import NotFound, json_error
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("donation_webhooks", __name__, url_prefix="/webhooks")
 
 
-def provider_configured(name: str) -> bool:
-    config = current_app.config
-    if name == "mollie":
-        return bool(config.get("MOLLIE_API_KEY"))
-    if name == "stripe":
-        return bool(config.get("STRIPE_SECRET_KEY"))
-    return False
+@bp.route("/<provider>", methods=["POST"])
+def webhook(provider: str):
+    """A provider says a payment changed: 200 once its triggers are applied (or unknown to us).
 
-
-@bp.route("/mollie", methods=["POST"])
-def mollie_webhook():
-    """Mollie posts `id=tr_...`; an id we do not know still gets 200 and changes nothing."""
-    if not provider_configured("mollie"):
+    A provider that signs its webhooks (Stripe) gets 400 for a bad or stale signature, and while
+    it is not configured (nothing can be verified); an unsigned one (Mollie) gets 200 with
+    `received: false` then. 503 when the provider cannot be reached or the row is busy.
+    """
+    provider_type = PROVIDERS.get(provider)
+    if provider_type is None:
+        raise NotFound("Unknown payment provider.")
+    if not provider_type.is_configured(current_app.config):
+        if provider_type.signs_webhooks:
+            return json_error(
+                400,
+                f"{provider.capitalize()} is not configured; the signature cannot be verified.",
+            )
         return jsonify({"received": False}), 200
-    payment_ids = get_provider("mollie").webhook_payment_ids(
-        request.get_data(), request.form.to_dict(), dict(request.headers)
-    )
-    for payment_id in payment_ids[:1]:
-        services.refresh_payment("mollie", payment_id, source="webhook")
-    return jsonify({"received": True}), 200
-
-
-@bp.route("/stripe", methods=["POST"])
-def stripe_webhook():
-    """Stripe signs its events; a bad or stale signature gets 400 and changes nothing."""
-    if not provider_configured("stripe"):
-        # Without Stripe keys no signature can be verified: the same answer as a bad one.
-        return json_error(400, "Stripe is not configured; the signature cannot be verified.")
-    provider = get_provider("stripe")
     try:
-        triggers = provider.webhook_triggers(request.get_data(), dict(request.headers))
+        triggers = get_provider(provider).parse_webhook(
+            request.get_data(), request.form.to_dict(), dict(request.headers)
+        )
     except InvalidSignature as error:
-        log.warning("stripe webhook refused: %s", error)
+        log.warning("%s webhook refused: %s", provider, error)
         return json_error(400, "Invalid signature.")
     for trigger in triggers:
-        services.refresh_payment(
-            "stripe", trigger.payment_id, source="webhook",
-            extra_chargebacks=trigger.chargebacks,
-        )  # fmt: skip
+        status.refresh_payment(
+            provider, trigger.payment_id, source="webhook", extra_chargebacks=trigger.chargebacks
+        )
     return jsonify({"received": True}), 200

@@ -46,7 +46,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "payments-reconcile",
-        "marketplace.donations.services:reconcile_payments",
+        "marketplace.donations.reconcile:reconcile_payments",
         {"type": "interval", "minutes": 15},
         "Ask the payment provider about contributions still open after their expiry.",
     ),

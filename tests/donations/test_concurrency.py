@@ -1,4 +1,5 @@
-"""PostgreSQL only: 20 concurrent duplicate webhooks give one paid transition, one ledger row."""
+"""PostgreSQL only: 20 concurrent duplicate webhooks give one paid transition, one ledger row,
+one contribution_changed signal."""
 
 import os
 import threading
@@ -6,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from marketplace import signals
 from marketplace.donations.models import Contribution, ContributionEvent, ContributionStatus
 from marketplace.extensions import db
 from tests.donations.conftest import configured
@@ -31,7 +33,7 @@ def test_twenty_concurrent_duplicate_webhooks_credit_once(app, make_user, make_i
             CHECKOUT_RATE_LIMIT="10000 per minute",
         ),
     ):
-        from marketplace.donations.services import start_checkout
+        from marketplace.donations.checkout import start_checkout
 
         contribution = start_checkout(donor, initiative.id, "25.00")
         payment_id = contribution.provider_payment_id
@@ -49,13 +51,20 @@ def test_twenty_concurrent_duplicate_webhooks_credit_once(app, make_user, make_i
                 codes.append(client.post("/webhooks/mollie", data={"id": payment_id}).status_code)
                 db.session.remove()
 
+        changes = []
+
+        def record(sender, **facts):
+            changes.append(facts["contribution_id"])
+
         threads = [threading.Thread(target=deliver) for _ in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        with signals.contribution_changed.connected_to(record):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
 
     assert codes == [200] * 20
+    assert changes == [contribution_id]
     contribution = db.session.get(Contribution, contribution_id)
     assert contribution.status == ContributionStatus.PAID
     events = db.session.scalars(

@@ -11,7 +11,7 @@ from marketplace.donations.providers.base import (
     ProviderPayment,
     ProviderRefund,
 )
-from marketplace.donations.services import apply_payment_status
+from marketplace.donations.status import apply_payment_status
 from marketplace.extensions import db
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from marketplace.donations import services
+from marketplace.donations import reconcile, refunds
 from marketplace.donations.models import (
     Contribution,
     ContributionEvent,
@@ -10,8 +10,8 @@ from marketplace.donations.models import (
     RecurringGift,
     RecurringStatus,
 )
-from marketplace.donations.queries import raised_cents
 from marketplace.extensions import db
+from marketplace.figures.read import raised_cents
 
 
 def ledger_total(contribution_id: int) -> int:
@@ -88,7 +88,7 @@ def test_amount_mismatch_is_not_credited_and_flagged(client, give, mollie, initi
     assert contribution.status == ContributionStatus.OPEN
     assert contribution.flagged and "amount_mismatch" in contribution.flag_reason
     assert raised_cents(initiative.id) == 0
-    assert contribution in services.flagged_contributions()
+    assert contribution in refunds.flagged_contributions()
 
 
 def test_paid_after_expired_is_accepted_and_flagged(client, give, mollie):
@@ -124,7 +124,7 @@ def test_refunds_and_chargebacks_reduce_what_counts(client, give, mollie, initia
     client.post("/webhooks/mollie", data={"id": payment_id})
 
     admin = make_user(role="admin")
-    services.refund_contribution(admin, contribution.id, "30.00")
+    refunds.refund_contribution(admin, contribution.id, "30.00")
     db.session.refresh(contribution)
     assert contribution.refunded_cents == 3000
     assert contribution.status == ContributionStatus.PARTIALLY_REFUNDED
@@ -230,7 +230,7 @@ def test_reconcile_applies_expired_payments(app, client, give, mollie, runner):
     mollie.pay(contribution.provider_payment_id)
     contribution.checkout_expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    report = services.reconcile_payments()
+    report = reconcile.reconcile_payments()
     assert report.checked == 1 and report.changed == 1
     db.session.refresh(contribution)
     assert contribution.status == ContributionStatus.PAID

@@ -5,7 +5,7 @@ import time
 
 from sqlalchemy import select
 
-from marketplace.donations import services
+from marketplace.donations import refunds
 from marketplace.donations.models import (
     Contribution,
     ContributionEvent,
@@ -83,7 +83,7 @@ def test_admin_refund_and_lost_dispute(client, give, stripe_fake, make_user):
     session = stripe_fake.complete_session(contribution.provider_payment_id)
     send(client, stripe_fake, stripe_fake.last_event("checkout.session.completed"))
     admin = make_user(role="admin")
-    services.refund_contribution(admin, contribution.id, "10.00")
+    refunds.refund_contribution(admin, contribution.id, "10.00")
     db.session.refresh(contribution)
     assert contribution.refunded_cents == 1000
 

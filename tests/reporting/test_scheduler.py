@@ -56,7 +56,7 @@ def test_registering_jobs_twice_is_a_no_op(app):
         "reminders",
         "mail-outbox",
         "payments-reconcile",
-        "exchange-stale-indices",
+        "exchange-stale",
         "exchange-nightly",
     } <= set(first)
     assert "purge" not in first  # declared, documented as later, not scheduled

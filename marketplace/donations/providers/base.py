@@ -9,9 +9,11 @@ Rules every implementation keeps (the services rely on them):
 * **Idempotency.** Every call that creates something at the provider takes an
   `idempotency_key` and sends it (Mollie/Stripe `Idempotency-Key`), so a retry after a timeout
   returns the first result instead of creating a second payment or refund.
-* **Webhooks are triggers, never the truth.** `webhook_payment_ids` only says *which* payments to
-  look at; the status always comes from `fetch_payment`, which asks the provider again. A signed
-  webhook (Stripe) with a bad or stale signature raises `InvalidSignature`.
+* **Webhooks are triggers, never the truth.** `parse_webhook` only says *which* payments to look
+  at (`WebhookTrigger`); the status always comes from `fetch_payment`, which asks the provider
+  again. A signed webhook (Stripe) with a bad or stale signature raises `InvalidSignature`.
+* **Registered by name.** `providers.PROVIDERS` maps `name` to the class; `is_configured(config)`
+  says whether the app has what the provider needs (keys) to take payments and webhooks.
 * **Normalised answers.** `fetch_payment` returns a `ProviderPayment` with amounts in cents and a
   status from `PAYMENT_STATUSES`; provider-specific statuses are mapped here, not in services.
   Refunds and chargebacks come with the provider's own ids; a list may be partial (an absent
@@ -92,10 +94,6 @@ class ProviderRefund:
     def counts(self) -> bool:
         return self.status in REFUND_COUNTING
 
-    @property
-    def final(self) -> bool:
-        return self.status in REFUND_FINAL
-
 
 @dataclass(frozen=True)
 class ProviderChargeback:
@@ -128,6 +126,15 @@ class ProviderPayment:
 
 
 @dataclass(frozen=True)
+class WebhookTrigger:
+    """A webhook names a payment to fetch again; a chargeback the payment itself cannot show
+    (a Stripe dispute) comes along, already fetched from the provider."""
+
+    payment_id: str
+    chargebacks: tuple[ProviderChargeback, ...] = ()
+
+
+@dataclass(frozen=True)
 class Subscription:
     subscription_id: str
     status: str  # active | canceled | ...
@@ -138,12 +145,18 @@ class PaymentProvider(ABC):
 
     name: str = ""
     supports_monthly: bool = False
-    #: Shown on the return page / in admin to explain where the payment lives.
-    display_name: str = ""
+    #: A provider that signs its webhooks answers 400 to one it cannot verify (also while it is not
+    #: configured); one that does not (Mollie) gets 200, so it neither retries nor gives up on us.
+    signs_webhooks: bool = False
 
     def __init__(self, config: dict):
         self.config = config
         self.timeout = config.get("PAYMENT_HTTP_TIMEOUT", 10)  # seconds (a number from config)
+
+    @classmethod
+    @abstractmethod
+    def is_configured(cls, config) -> bool:
+        """Whether the app's config has what this provider needs (its keys) to be used."""
 
     @abstractmethod
     def methods(self) -> list[tuple[str, str]]:
@@ -164,7 +177,7 @@ class PaymentProvider(ABC):
         """Refund (part of) a paid payment."""
 
     @abstractmethod
-    def webhook_payment_ids(self, body: bytes, form: dict, headers: dict) -> list[str]:
+    def parse_webhook(self, body: bytes, form: dict, headers: dict) -> list[WebhookTrigger]:
         """Which payments a webhook call is about (verifying it where the provider signs)."""
 
     def start_subscription(

@@ -32,6 +32,7 @@ from marketplace.donations.providers.base import (
     ProviderRejected,
     ProviderUnavailable,
     Subscription,
+    WebhookTrigger,
 )
 from marketplace.money import format_cents, parse_cents
 from marketplace.timeutil import to_amsterdam, utcnow
@@ -82,8 +83,11 @@ def _add_month(day: date) -> date:
 
 class MollieProvider(PaymentProvider):
     name = "mollie"
-    display_name = "Mollie"
     supports_monthly = True
+
+    @classmethod
+    def is_configured(cls, config) -> bool:
+        return bool(config.get("MOLLIE_API_KEY"))
 
     def __init__(self, config: dict):
         super().__init__(config)
@@ -220,9 +224,12 @@ class MollieProvider(PaymentProvider):
             status=REFUND_STATUS_MAP.get(refund["status"], "pending"),
         )
 
-    def webhook_payment_ids(self, body: bytes, form: dict, headers: dict) -> list[str]:
+    def parse_webhook(self, body: bytes, form: dict, headers: dict) -> list[WebhookTrigger]:
+        """Mollie posts `id=tr_...` and nothing else (unsigned): that id is all we take."""
         payment_id = (form.get("id") or "").strip()
-        return [payment_id] if payment_id.startswith("tr_") and len(payment_id) < 100 else []
+        if payment_id.startswith("tr_") and len(payment_id) < 100:
+            return [WebhookTrigger(payment_id)]
+        return []
 
     def start_subscription(
         self, customer_id, amount_cents, currency, description, webhook_url, metadata,

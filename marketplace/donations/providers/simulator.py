@@ -21,16 +21,11 @@ from marketplace.donations.providers.base import (
     ProviderRefund,
     ProviderRejected,
     Subscription,
+    WebhookTrigger,
 )
+from marketplace.donations.urls import path_for
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
-
-
-def path_for(endpoint: str, **values) -> str:
-    from marketplace.donations.services import path_for as build
-
-    return build(endpoint, **values)
-
 
 CHOICES = ("paid", "failed", "canceled", "expired")
 EXPIRY = timedelta(minutes=15)
@@ -38,8 +33,17 @@ EXPIRY = timedelta(minutes=15)
 
 class SimulatorProvider(PaymentProvider):
     name = "simulator"
-    display_name = "Simulator (test)"
     supports_monthly = True
+
+    @classmethod
+    def is_configured(cls, config) -> bool:
+        """Always available, except in production, where it would take no real money."""
+        return config.get("IMPACTBEURS_ENV") != "production"
+
+    def __init__(self, config: dict):
+        if not self.is_configured(config):
+            raise RuntimeError("The payment simulator is refused in production")
+        super().__init__(config)
 
     def methods(self) -> list[tuple[str, str]]:
         return [
@@ -138,9 +142,12 @@ class SimulatorProvider(PaymentProvider):
         db.session.commit()
         return ProviderRefund(refund["id"], amount_cents, row.currency, "refunded")
 
-    def webhook_payment_ids(self, body: bytes, form: dict, headers: dict) -> list[str]:
-        payment_id = form.get("id")
-        return [payment_id] if payment_id else []
+    def parse_webhook(self, body: bytes, form: dict, headers: dict) -> list[WebhookTrigger]:
+        """Like Mollie: `id=sim_...` names the payment to look at again."""
+        payment_id = (form.get("id") or "").strip()
+        if payment_id.startswith("sim_") and len(payment_id) < 100:
+            return [WebhookTrigger(payment_id)]
+        return []
 
     def start_subscription(
         self, customer_id, amount_cents, currency, description, webhook_url, metadata,

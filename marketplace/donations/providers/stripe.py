@@ -9,7 +9,6 @@ session/invoice, its refunds and the dispute are fetched from Stripe again.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import stripe
@@ -25,6 +24,7 @@ from marketplace.donations.providers.base import (
     ProviderRefund,
     ProviderRejected,
     ProviderUnavailable,
+    WebhookTrigger,
 )
 
 REFUND_STATUS_MAP = {
@@ -45,12 +45,6 @@ EVENT_TYPES_SESSION = (
 )
 
 
-@dataclass(frozen=True)
-class Trigger:
-    payment_id: str
-    chargebacks: tuple[ProviderChargeback, ...] = ()
-
-
 def _ts(value: int | None) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value else None
 
@@ -65,8 +59,12 @@ def _get(obj, key, default=None):
 
 class StripeProvider(PaymentProvider):
     name = "stripe"
-    display_name = "Stripe"
     supports_monthly = True
+    signs_webhooks = True
+
+    @classmethod
+    def is_configured(cls, config) -> bool:
+        return bool(config.get("STRIPE_SECRET_KEY"))
 
     def __init__(self, config: dict):
         super().__init__(config)
@@ -296,20 +294,20 @@ class StripeProvider(PaymentProvider):
             raise InvalidSignature(str(error)) from error
         return event
 
-    def webhook_triggers(self, body: bytes, headers: dict) -> list[Trigger]:
+    def parse_webhook(self, body: bytes, form: dict, headers: dict) -> list[WebhookTrigger]:
         """Verify the event, then say which payment to fetch again (nothing else is trusted)."""
         event = self.verify_event(body, headers)
         kind = event["type"]
         obj = event["data"]["object"]
         if kind in EVENT_TYPES_SESSION:
-            return [Trigger(obj["id"])]
+            return [WebhookTrigger(obj["id"])]
         if kind in ("invoice.paid", "invoice.payment_failed"):
             if _get(obj, "billing_reason") == "subscription_create":
                 return []  # the first payment is the checkout session's
-            return [Trigger(obj["id"])]
+            return [WebhookTrigger(obj["id"])]
         if kind in ("charge.refunded", "refund.created", "refund.updated", "refund.failed"):
             intent = _get(obj, "payment_intent")
-            return [Trigger(intent)] if intent else []
+            return [WebhookTrigger(intent)] if intent else []
         if kind.startswith("charge.dispute."):
             try:
                 intent, chargeback = self._dispute(obj["id"])
@@ -317,11 +315,8 @@ class StripeProvider(PaymentProvider):
                 return []
             if not intent:
                 return []
-            return [Trigger(intent, (chargeback,) if chargeback else ())]
+            return [WebhookTrigger(intent, (chargeback,) if chargeback else ())]
         return []
-
-    def webhook_payment_ids(self, body: bytes, form: dict, headers: dict) -> list[str]:
-        return [t.payment_id for t in self.webhook_triggers(body, headers)]
 
     # ------------------------------------------------------------------- subscriptions
     def cancel_subscription(self, customer_id: str | None, subscription_id: str) -> None:

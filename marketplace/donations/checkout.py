@@ -1,0 +1,280 @@
+"""Starting a gift: the amount and the choices checked, a contribution created (or the one started
+moments ago reused), and the provider asked for its checkout URL."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.donations.models import (
+    Contribution,
+    ContributionStatus,
+    Interval,
+    RecurringGift,
+)
+from marketplace.donations.providers import get_provider
+from marketplace.donations.providers.base import (
+    CheckoutRequest,
+    PaymentProvider,
+    ProviderRejected,
+    ProviderUnavailable,
+)
+from marketplace.donations.urls import path_for, public_url, webhook_url_for
+from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
+from marketplace.extensions import db
+from marketplace.i18n import babel_locale_name
+from marketplace.initiatives.models import Initiative
+from marketplace.money import InvalidAmount, format_money, parse_cents
+from marketplace.organisations.models import Organisation
+from marketplace.organisations.services import can_give_for
+from marketplace.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+MIN_AMOUNT_CENTS = 100
+CURRENCIES = ("EUR",)
+MESSAGE_MAX = 1000
+# An open contribution whose provider call failed may be retried (same idempotency key) this long.
+REUSE_UNSTARTED = timedelta(minutes=50)
+
+
+# --------------------------------------------------------------------------- validation
+def display_money(cents: int) -> str:
+    """An amount in the reader's locale for messages ("€ 25.000,00" in Dutch)."""
+    return format_money(cents, locale=babel_locale_name())
+
+
+def max_amount_cents() -> int:
+    """The largest single gift (`DONATION_MAX_AMOUNT`), in cents."""
+    return parse_cents(current_app.config.get("DONATION_MAX_AMOUNT", "25000.00"))
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(_("Please correct the marked fields."), {field: [message]})
+
+
+def validate_amount(amount, currency: str = "EUR") -> int:
+    """ "25.00" -> 2500; anything else than €1 up to the maximum with ≤2 decimals is refused."""
+    try:
+        cents = parse_cents(amount)
+    except InvalidAmount:
+        raise _invalid("amount", _("Enter an amount in euros, for example 25 or 25.50.")) from None
+    if cents < MIN_AMOUNT_CENTS:
+        raise _invalid("amount", _("The minimum is %(min)s.", min=display_money(MIN_AMOUNT_CENTS)))
+    maximum = max_amount_cents()
+    if cents > maximum:
+        raise _invalid("amount", _("The maximum is %(max)s.", max=display_money(maximum)))
+    if (currency or "").upper() not in CURRENCIES:
+        raise _invalid("currency", _("Only EUR is accepted."))
+    return cents
+
+
+def check_organisation(user: User, organisation_id: int | None) -> int | None:
+    """Giving on behalf of an organisation: owners and members only (organisations.can_give_for)."""
+    if organisation_id is None:
+        return None
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not can_give_for(organisation, user):
+        raise _invalid("organisation_id", _("You cannot give on behalf of this organisation."))
+    return organisation_id
+
+
+def _validate_interval(interval: str | None) -> Interval:
+    try:
+        return Interval(interval or "once")
+    except ValueError:
+        raise _invalid("interval", _("Choose once or monthly.")) from None
+
+
+def _validate_message(message: str | None) -> str:
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise _invalid("message", _("At most %(n)d characters.", n=MESSAGE_MAX))
+    return message
+
+
+def _validate_method(provider: PaymentProvider, method: str | None, interval: Interval) -> str:
+    """The chosen payment method (default: the provider's first); monthly only where offered."""
+    codes = [code for code, _label in provider.methods()]
+    if method and method not in codes:
+        raise _invalid("method", _("Choose a payment method."))
+    if interval == Interval.MONTHLY and not provider.supports_monthly:
+        message = _("Monthly giving is not available with this payment provider.")
+        raise InvalidInput(message, {"interval": [message]})
+    return method or codes[0]
+
+
+# ----------------------------------------------------------------------------- checkout
+def start_checkout(
+    user: User,
+    initiative_id: int,
+    amount,
+    currency: str = "EUR",
+    method: str | None = None,
+    interval: str = "once",
+    anonymous: bool = False,
+    message: str = "",
+    organisation_id: int | None = None,
+    locale: str = "nl",
+) -> Contribution:
+    """Create (or reuse) a contribution and get the provider's checkout URL for it."""
+    cents = validate_amount(amount, currency)
+    currency = currency.upper()
+    initiative = db.session.get(Initiative, initiative_id)
+    if initiative is None or not initiative.is_published:
+        raise NotFound(_("This initiative does not exist."))
+    interval_value = _validate_interval(interval)
+    message = _validate_message(message)
+    organisation_id = check_organisation(user, organisation_id)
+    provider = get_provider()
+    method = _validate_method(provider, method, interval_value)
+
+    contribution = _reusable_contribution(
+        user, initiative.id, cents, currency, interval_value, method, provider.name
+    )
+    if contribution is not None and contribution.checkout_url:
+        return contribution  # an open checkout: send the donor there again, no second payment
+    if contribution is None:
+        contribution = Contribution(
+            initiative_id=initiative.id,
+            user_id=user.id,
+            organisation_id=organisation_id,
+            amount_cents=cents,
+            currency=currency,
+            interval=interval_value,
+            provider=provider.name,
+            method=method,
+            anonymous=bool(anonymous),
+            message=message,
+            donor_name=user.name,
+            donor_email=user.email,
+        )
+        _add_contribution(contribution)
+    _request_checkout(provider, contribution, initiative, locale)
+    return contribution
+
+
+def _add_contribution(contribution: Contribution) -> None:
+    """Store a new contribution; a monthly one gets its monthly gift, of which it is the first."""
+    db.session.add(contribution)
+    monthly = contribution.interval == Interval.MONTHLY
+    if monthly:
+        contribution.recurring_gift = RecurringGift(
+            user_id=contribution.user_id,
+            initiative_id=contribution.initiative_id,
+            organisation_id=contribution.organisation_id,
+            amount_cents=contribution.amount_cents,
+            currency=contribution.currency,
+            provider=contribution.provider,
+            anonymous=contribution.anonymous,
+            message=contribution.message,
+        )
+        db.session.add(contribution.recurring_gift)
+    db.session.flush()
+    if monthly:
+        contribution.recurring_gift.first_contribution_id = contribution.id
+    db.session.commit()
+
+
+def _reusable_contribution(user, initiative_id, cents, currency, interval, method, provider_name):
+    """The same gift started moments ago: an open checkout, or a provider call that failed."""
+    now = utcnow()
+    candidates = db.session.scalars(
+        select(Contribution)
+        .where(
+            Contribution.user_id == user.id,
+            Contribution.initiative_id == initiative_id,
+            Contribution.amount_cents == cents,
+            Contribution.currency == currency,
+            Contribution.interval == interval,
+            Contribution.method == method,
+            Contribution.provider == provider_name,
+            Contribution.status == ContributionStatus.OPEN,
+            Contribution.created_at > now - timedelta(hours=24),
+        )
+        .order_by(Contribution.id.desc())
+    )
+    for candidate in candidates:
+        if candidate.provider_payment_id is None:
+            if as_utc(candidate.created_at) > now - REUSE_UNSTARTED:
+                return candidate
+            continue
+        expires = candidate.checkout_expires_at
+        if candidate.checkout_url and expires and as_utc(expires) > now + timedelta(minutes=2):
+            return candidate
+    return None
+
+
+def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str):
+    return_path = path_for("donations.return_page", contribution_id=contribution.id)
+    gift = _("Monthly gift") if contribution.interval == Interval.MONTHLY else _("Gift")
+    return CheckoutRequest(
+        contribution_id=contribution.id,
+        idempotency_key=contribution.idempotency_key,
+        amount_cents=contribution.amount_cents,
+        currency=contribution.currency,
+        description=f"{gift} {initiative.name} #{contribution.id}"[:255],
+        method=contribution.method,
+        redirect_url=public_url(return_path),
+        cancel_url=public_url(return_path),
+        webhook_url=webhook_url_for(contribution.provider),
+        locale=locale,
+        donor_name=contribution.donor_name,
+        donor_email=contribution.donor_email,
+        monthly=contribution.interval == Interval.MONTHLY,
+        recurring_gift_id=contribution.recurring_gift_id,
+        metadata={"contribution_id": str(contribution.id)},
+    )
+
+
+def _request_checkout(provider, contribution: Contribution, initiative, locale: str) -> None:
+    request = _checkout_request(contribution, initiative, locale)
+    try:
+        checkout = provider.create_checkout(request)
+    except ProviderUnavailable as error:
+        # The row stays open without a payment: a retry reuses it with the same idempotency key,
+        # so a payment the provider did create after all is returned rather than duplicated.
+        db.session.rollback()
+        log.warning("checkout for contribution %s failed: %s", contribution.id, error)
+        raise ServiceUnavailable(
+            _(
+                "The payment service is not reachable right now. "
+                "Nothing was charged; please try again in a moment."
+            )
+        ) from error
+    except ProviderRejected as error:
+        db.session.rollback()
+        log.warning("checkout for contribution %s refused: %s", contribution.id, error)
+        _discard_unstarted(contribution.id)
+        raise InvalidInput(
+            _("The payment service refused this payment. Please try another amount or method."),
+            {},
+        ) from error
+    contribution = db.session.get(Contribution, contribution.id)
+    contribution.provider_payment_id = checkout.payment_id
+    contribution.checkout_url = checkout.checkout_url
+    contribution.checkout_expires_at = checkout.expires_at
+    if checkout.customer_id and contribution.recurring_gift is not None:
+        contribution.recurring_gift.provider_customer_id = checkout.customer_id
+    db.session.commit()
+
+
+def _discard_unstarted(contribution_id: int) -> None:
+    """Remove a contribution the provider refused outright (it never had a payment)."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or contribution.provider_payment_id or contribution.events:
+        return
+    gift = contribution.recurring_gift
+    if gift is not None:
+        gift.first_contribution_id = None
+        db.session.flush()
+    db.session.delete(contribution)
+    db.session.flush()
+    if gift is not None:
+        db.session.delete(gift)
+    db.session.commit()
