@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(Path(app.instance_path), config))
 
     register_extensions(app)
+    register_listeners(app)
     register_blueprints(app)
     register_api(app)
     register_errorhandlers(app)
@@ -48,9 +49,17 @@ def import_models() -> None:
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
+    from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
+
+
+def register_listeners(app: Flask) -> None:
+    """Connect each domain's receivers of the named signals (marketplace/signals.py)."""
+    from marketplace.reporting.listeners import connect as connect_reporting
+
+    connect_reporting()
 
 
 def register_blueprints(app: Flask) -> None:

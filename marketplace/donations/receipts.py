@@ -15,7 +15,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
-from marketplace.mailer import Mail
+from marketplace.mail import Mail
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 METHOD_LABELS = {

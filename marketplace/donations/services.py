@@ -986,7 +986,7 @@ def _expire_unstarted(now: datetime) -> int:
 def send_receipt(contribution_id: int) -> bool:
     """Send the thank-you mail with the gift receipt data, exactly once per paid contribution."""
     from marketplace.donations.receipts import receipt_mail
-    from marketplace.mailer import send_mail
+    from marketplace.mail import send_mail
 
     if not current_app.config.get("DONATION_RECEIPTS_ENABLED", True):
         return False
