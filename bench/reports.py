@@ -151,7 +151,8 @@ def _cpu_seconds() -> tuple[float, float]:
 
 
 def _clear_reports() -> None:
-    from marketplace.reporting.models import MailMessage, Report
+    from marketplace.mail.models import MailMessage
+    from marketplace.reporting.models import Report
 
     db.session.execute(MailMessage.__table__.delete())
     db.session.execute(Report.__table__.delete())
@@ -196,13 +197,13 @@ def main() -> None:
             f"({db.engine.dialect.name}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})"
         )
 
-        from marketplace.reporting import services
+        from marketplace.reporting.runs import run_due_reports
 
         for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
             _clear_reports()
             app.config["REPORT_BUILD_WORKERS"] = workers
             (main_cpu, pool_cpu), started = _cpu_seconds(), time.perf_counter()
-            result = services.run_due_reports("2026-10", now=datetime(2026, 11, 1, 5, tzinfo=UTC))
+            result = run_due_reports("2026-10", now=datetime(2026, 11, 1, 5, tzinfo=UTC))
             elapsed = time.perf_counter() - started
             main_after, pool_after = _cpu_seconds()
             main_cpu, pool_cpu = main_after - main_cpu, pool_after - pool_cpu

@@ -50,6 +50,7 @@ def import_models() -> None:
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
+    from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
@@ -111,13 +112,15 @@ def register_commands(app: Flask) -> None:
 
 
 def register_listeners() -> None:
-    """Connect the receivers of the named signals (`marketplace.signals`), in the order a fact
-    flows: figures first, then the exchange that reads them. Idempotent."""
+    """Connect each domain's receivers of the named signals (`marketplace.signals`), in the order
+    a fact flows: figures first, then the exchange that reads them. Idempotent."""
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
+    from marketplace.reporting import listeners as reporting_listeners
 
     figures_listeners.connect()
     exchange_listeners.connect()
+    reporting_listeners.connect()
 
 
 def register_initiative_page(app: Flask) -> None:

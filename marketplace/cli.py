@@ -11,8 +11,10 @@ from marketplace.errors import DomainError
 from marketplace.exchange.cli import exchange_cli
 from marketplace.figures.cli import figures_cli
 from marketplace.impact.cli import metrics_cli
+from marketplace.jobs import scheduler_command
+from marketplace.mail.cli import mail_cli
 from marketplace.portfolios.cli import portfolios_cli
-from marketplace.reporting.cli import register as register_reporting_cli
+from marketplace.reporting.cli import reports_cli
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -69,4 +71,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(portfolios_cli)
     app.cli.add_command(figures_cli)
     app.cli.add_command(exchange_cli)
-    register_reporting_cli(app)
+    app.cli.add_command(reports_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(scheduler_command)

@@ -84,3 +84,14 @@ figures_changed = _signals.signal(
     Keyword arguments: `initiative_ids` (a frozenset). The exchange marks their quotes stale.
     """,
 )
+
+mail_sent = _signals.signal(
+    "mail-sent",
+    doc="""An outbox mail was delivered (handed to SMTP, or written as .eml without MAIL_SERVER).
+
+    Sent by `mail.outbox.deliver_due_mail` after committing the row as sent, once per mail.
+    Keyword arguments: `message_id` (the outbox row's id), `key` (its idempotency key or None),
+    `report_id` (the report the mail belongs to, or None). Reporting marks a report sent when
+    the last of its mails is.
+    """,
+)

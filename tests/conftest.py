@@ -6,11 +6,16 @@ external transaction" recipe); services' commits only release savepoints. Tests 
 commits from several threads or processes use the `committed_db` marker instead.
 """
 
+import email
 import os
 import re
+import socket
+import threading
+from email import policy
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
@@ -147,13 +152,45 @@ def outbox(app):
     before = set(folder.glob("*.eml")) if folder.exists() else set()
 
     def new_messages():
-        import email
-        from email import policy
-
         current = sorted(set(folder.glob("*.eml")) - before) if folder.exists() else []
         return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in current]
 
     return new_messages
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """Collects every message the SMTP server receives (parsed)."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server on a free port; app.config points at it for the test."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 _counter = {"n": 0}

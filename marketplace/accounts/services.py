@@ -22,7 +22,7 @@ from marketplace.accounts.passwords import (
 )
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
-from marketplace.mailer import Mail, send_mail
+from marketplace.mail import Mail, send_mail
 from marketplace.timeutil import utcnow
 
 TOKEN_PREFIX = "ib_"  # noqa: S105 (a prefix, not a secret)

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
-from marketplace.mailer import Mail, send_mail
+from marketplace.mail import Mail, send_mail
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import normalise_email
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
-from marketplace.mailer import Mail, send_mail
+from marketplace.mail import Mail, send_mail
 from marketplace.organisations.models import (
     ALL_ROLES,
     GIVING_ROLES,

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 
 from marketplace.api.auth import require_api_user
 from marketplace.api.schemas import PaginationQuery, page_envelope
-from marketplace.reporting import services
+from marketplace.reporting.archive import get_report as get_archived_report
+from marketplace.reporting.archive import reports_for
 from marketplace.reporting.schemas import ArchivedReportDetailSchema, ArchivedReportPageSchema
 from marketplace.reporting.views import pdf_response
 
@@ -18,7 +19,7 @@ blp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", descripti
 def list_reports(query):
     """The caller's reports (own, organisations', initiatives'), newest first."""
     user = require_api_user()
-    pagination = services.reports_for(user, page=query["page"], per_page=query["per_page"])
+    pagination = reports_for(user, page=query["page"], per_page=query["per_page"])
     return page_envelope(pagination, list(pagination.items))
 
 
@@ -27,7 +28,7 @@ def list_reports(query):
 @blp.doc(security=[{"bearerAuth": []}])
 def get_report(report_id: int):
     """One report with its HTML; someone else's report is 404."""
-    return services.get_report(report_id, require_api_user())
+    return get_archived_report(report_id, require_api_user())
 
 
 @blp.route("/<int:report_id>/pdf")
@@ -35,4 +36,4 @@ def get_report(report_id: int):
 @blp.doc(security=[{"bearerAuth": []}])
 def get_report_pdf(report_id: int):
     """The report's PDF; someone else's report is 404."""
-    return pdf_response(services.get_report(report_id, require_api_user()))
+    return pdf_response(get_archived_report(report_id, require_api_user()))

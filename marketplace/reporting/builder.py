@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 
 from babel.numbers import format_decimal
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from marketplace.i18n import babel_locale_name
 from marketplace.reporting.charts import Line, line_chart
 from marketplace.reporting.figures import InitiativeReportFigures, PortfolioFigures
+from marketplace.reporting.pdf import PdfRenderer
 
 BODY_START, BODY_END = "<!--report-body-->", "<!--/report-body-->"
 
@@ -92,8 +93,6 @@ def portfolio_title(figures, cadence: str) -> str:
 
 
 def _month_name(day) -> str:
-    from flask_babel import format_date
-
     return format_date(day, "MMMM yyyy")
 
 
@@ -168,14 +167,4 @@ def extract_body(html: str) -> str:
 
 def pdf_renderer(workers: int = 1):
     """A PdfRenderer for this app's report CSS (serial, or a pool of `workers` processes)."""
-    from marketplace.reporting.pdf import PdfRenderer
-
     return PdfRenderer(report_css(), current_app.config["PUBLIC_BASE_URL"], workers)
-
-
-def render_pdf(title: str, body: str, language: str) -> bytes:
-    """The PDF of a report (WeasyPrint; the inline SVG chart is vector in the PDF)."""
-    from marketplace.reporting import pdf
-
-    pdf.configure(report_css(), current_app.config["PUBLIC_BASE_URL"])
-    return pdf.render(document(title, body, language, inline_css=False))

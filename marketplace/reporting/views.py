@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 from marketplace.accounts.auth import admin_required
 from marketplace.errors import InvalidInput
 from marketplace.extensions import csrf
-from marketplace.reporting import mailer, services
+from marketplace.mail import outbox
+from marketplace.reporting import preferences as report_preferences
+from marketplace.reporting.archive import get_report, reports_for
 from marketplace.reporting.builder import extract_body
 from marketplace.reporting.forms import PreferenceForm
 
@@ -19,7 +21,7 @@ bp = Blueprint("reporting", __name__, url_prefix="/impact-reports")
 def archive():
     """The reports the user may read, newest first."""
     page = request.args.get("page", 1, type=int)
-    pagination = services.reports_for(current_user, page=page)
+    pagination = reports_for(current_user, page=page)
     return render_template("reporting/archive.html", pagination=pagination)
 
 
@@ -27,7 +29,7 @@ def archive():
 @login_required
 def show_report(report_id: int):
     """One report, as sent."""
-    report = services.get_report(report_id, current_user)
+    report = get_report(report_id, current_user)
     return render_template(
         "reporting/show.html", report=report, body=extract_body(report.html or "")
     )
@@ -37,7 +39,7 @@ def show_report(report_id: int):
 @login_required
 def download_pdf(report_id: int):
     """The report's PDF, as attached to the mail."""
-    report = services.get_report(report_id, current_user)
+    report = get_report(report_id, current_user)
     return pdf_response(report)
 
 
@@ -56,13 +58,14 @@ def pdf_response(report) -> Response:
 @login_required
 def preferences():
     """Monthly, quarterly or no reports; reminders on or off."""
-    preference = services.preference_for(current_user)
+    preference = report_preferences.preference_for(current_user)
     form = PreferenceForm(
         data={"cadence": preference.cadence.value, "reminders": preference.reminders}
     )
     if form.validate_on_submit():
+        cadence, reminders = form.cadence.data, form.reminders.data
         try:
-            services.update_preference(current_user, form.cadence.data, form.reminders.data)
+            report_preferences.update_preference(current_user, cadence, reminders)
         except InvalidInput as error:
             form.cadence.errors = list(error.errors.get("cadence", [error.message]))
         else:
@@ -74,7 +77,7 @@ def preferences():
 @bp.route("/unsubscribe/<token>", methods=["GET"])
 def unsubscribe(token: str):
     """The link in the mail: shows a confirm button (GET must not change anything)."""
-    user, kind = services.user_for_unsubscribe(token)
+    user, kind = report_preferences.user_for_unsubscribe(token)
     return render_template("reporting/unsubscribe.html", token=token, kind=kind, done=False)
 
 
@@ -82,7 +85,7 @@ def unsubscribe(token: str):
 @csrf.exempt  # RFC 8058 one-click: the mail client POSTs without a session; the token is the proof
 def unsubscribe_post(token: str):
     """One-click unsubscribe (RFC 8058), and the confirm button of the page above."""
-    _user, kind = services.unsubscribe(token)
+    _user, kind = report_preferences.unsubscribe(token)
     if request.form.get("List-Unsubscribe") == "One-Click":
         return Response(status=204)
     return render_template("reporting/unsubscribe.html", token=token, kind=kind, done=True)
@@ -92,18 +95,13 @@ def unsubscribe_post(token: str):
 @admin_required
 def failed_mail():
     """Mail that could not be delivered after all retries."""
-    return render_template("reporting/failed_mail.html", messages=mailer.failed_mail())
+    return render_template("reporting/failed_mail.html", messages=outbox.failed_mail())
 
 
 @bp.route("/admin/failed-mail/<int:message_id>/retry", methods=["POST"])
 @admin_required
 def retry_mail(message_id: int):
     """Queue a failed mail again."""
-    mailer.retry_mail(message_id)
+    outbox.retry_mail(message_id)
     flash(_("The mail is queued again."), "success")
     return redirect(url_for("reporting.failed_mail"))
-
-
-def preference_summary(user) -> dict:
-    """For the account page block."""
-    return {"preference": services.preference_for(user)}

@@ -1,14 +1,9 @@
-"""Reporting fixtures: a real SMTP server (aiosmtpd), paid gifts, accepted outcome reports."""
+"""Reporting fixtures: paid gifts, accepted outcome reports (the SMTP server: tests/conftest)."""
 
-import email
-import socket
-import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
@@ -17,41 +12,6 @@ from marketplace.impact.models import InitiativeOutcome, Metric, MetricProxy, Va
 from marketplace.initiatives.models import Theme
 from marketplace.organisations.models import Organisation
 from tests.gifts import paid_gift
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """Collects every message the SMTP server receives (parsed)."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.messages.append(message)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server on a free port; app.config points at it for the test."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -117,3 +77,29 @@ def accepted_outcome(make_user):
 
 def at(year, month, day, hour=12) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def declare(initiative, when):
+    """The initiative declares an outcome metric at `when` (so reminders concern it)."""
+    metric = Metric(
+        code=f"rem_{initiative.id}",
+        theme=Theme.CARE,
+        name_nl="x",
+        name_en="x",
+        unit="p",
+        value_kind=ValueKind.FISCAL,
+    )
+    metric.proxies.append(MetricProxy(value=Decimal(1), valid_from=date(2020, 1, 1)))
+    db.session.add(
+        InitiativeOutcome(
+            initiative_id=initiative.id,
+            metric=metric,
+            deadweight=0,
+            displacement=0,
+            attribution=0,
+            drop_off=0,
+            duration_years=1,
+            created_at=when,
+        )
+    )
+    db.session.commit()

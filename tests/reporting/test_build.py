@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.reporting import pdf, services
-from marketplace.reporting.models import MailMessage, Report, ReportState
+from marketplace.mail.models import MailMessage
+from marketplace.reporting import pdf, runs
+from marketplace.reporting.models import Report, ReportState
 from tests.reporting.conftest import at
 
 PERIOD = "2026-10"
@@ -19,14 +20,14 @@ PERIOD = "2026-10"
 def test_pool_builds_every_report_once_with_its_pdf(
     app, make_user, make_initiative, pay, monkeypatch
 ):
-    monkeypatch.setattr(services, "POOL_MIN_REPORTS", 1)
+    monkeypatch.setattr(runs, "POOL_MIN_REPORTS", 1)
     monkeypatch.setitem(app.config, "REPORT_BUILD_WORKERS", 2)
     initiative = make_initiative(name="Buurtkracht Zuid")
     donors = [make_user(locale=locale) for locale in ("nl", "en", "en")]
     for donor in donors:
         pay(donor, initiative, 2500, at(2026, 10, 3))
 
-    result = services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    result = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
 
     assert (result.built, result.failed, result.mails) == (4, 0, 4)  # 3 donors + the initiative
     reports = db.session.scalars(select(Report)).all()
@@ -37,7 +38,7 @@ def test_pool_builds_every_report_once_with_its_pdf(
     assert by_owner[donors[0].id].title == "Impactrapportage oktober 2026"
     assert by_owner[donors[1].id].title == "Impact report October 2026"
     assert len(db.session.scalars(select(MailMessage)).all()) == 4
-    again = services.run_due_reports(PERIOD, now=at(2026, 11, 1, 7))
+    again = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 7))
     assert (again.built, again.skipped) == (0, 4)
 
 
@@ -50,7 +51,7 @@ def test_pdf_failure_marks_the_report_failed_and_the_run_goes_on(
     pay(make_user(), make_initiative(), 2500, at(2026, 10, 3))
     monkeypatch.setattr(pdf, "render", broken)
 
-    result = services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    result = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
 
     assert (result.built, result.failed) == (0, 2)
     reports = db.session.scalars(select(Report)).all()
@@ -108,7 +109,7 @@ def test_reports_use_only_elements_the_report_stylesheet_knows(
     accepted_outcome(
         initiative, owner, 6, at(2026, 7, 1).date(), at(2026, 9, 30).date(), at(2026, 10, 12)
     )
-    services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
 
     documents = [r.html for r in db.session.scalars(select(Report))]
     used = {tag for html in documents for tag in re.findall(r"<([a-z][a-z0-9]*)", html)}

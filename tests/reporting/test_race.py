@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.reporting import mailer, services
-from marketplace.reporting.models import MailMessage, Report
+from marketplace.mail import deliver_due_mail
+from marketplace.mail.models import MailMessage
+from marketplace.reporting.models import Report
+from marketplace.reporting.runs import run_due_reports
 from tests.reporting.conftest import at
 
 pytestmark = [
@@ -34,8 +36,8 @@ def test_two_racing_runs_send_one_report_per_recipient(app, smtp, make_user, mak
         try:
             with app.app_context():
                 barrier.wait()
-                services.run_due_reports("2026-10", now=at(2026, 11, 1, 6))
-                mailer.deliver_due_mail()
+                run_due_reports("2026-10", now=at(2026, 11, 1, 6))
+                deliver_due_mail()
                 db.session.remove()
         except Exception as error:  # noqa: BLE001
             errors.append(error)

@@ -6,8 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.reporting import mailer, services
-from marketplace.reporting.models import MailMessage, Report, ReportState
+from marketplace.mail import deliver_due_mail
+from marketplace.mail.models import MailMessage
+from marketplace.organisations.models import MemberRole, Membership
+from marketplace.organisations.services import create_organisation
+from marketplace.reporting import periods, runs
+from marketplace.reporting.models import Report, ReportState
+from marketplace.reporting.preferences import unsubscribe, unsubscribe_token, update_preference
 from tests.reporting.conftest import at
 
 PERIOD = "2026-10"
@@ -40,8 +45,8 @@ def test_monthly_report_is_mailed_with_pdf_and_archived(
         reviewed_at=at(2026, 10, 12),
     )
 
-    result = services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
-    delivered = mailer.deliver_due_mail()
+    result = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    delivered = deliver_due_mail()
 
     assert result.failed == 0
     assert delivered.sent == result.mails
@@ -77,13 +82,13 @@ def test_second_run_for_the_same_period_sends_nothing(app, smtp, make_user, make
     donor = make_user()
     initiative = make_initiative()
     pay(donor, initiative, 2500, at(2026, 10, 3))
-    services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
-    mailer.deliver_due_mail()
+    runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    deliver_due_mail()
     first = len(smtp.messages)
     reports = report_count()
 
-    again = services.run_due_reports(PERIOD, now=at(2026, 11, 2, 6))
-    mailer.deliver_due_mail()
+    again = runs.run_due_reports(PERIOD, now=at(2026, 11, 2, 6))
+    deliver_due_mail()
 
     assert again.built == 0
     assert len(smtp.messages) == first
@@ -93,10 +98,10 @@ def test_second_run_for_the_same_period_sends_nothing(app, smtp, make_user, make
 def test_unsubscribed_recipient_gets_nothing(app, smtp, make_user, make_initiative, pay):
     donor = make_user()
     pay(donor, make_initiative(), 2500, at(2026, 10, 3))
-    services.unsubscribe(services.unsubscribe_token(donor, "reports"))
+    unsubscribe(unsubscribe_token(donor, "reports"))
 
-    services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
-    mailer.deliver_due_mail()
+    runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    deliver_due_mail()
 
     assert [m for m in smtp.messages if m["To"] == donor.email] == []
     assert (
@@ -114,14 +119,14 @@ def test_quarterly_recipient_gets_the_quarter_not_the_month(
 ):
     donor = make_user()
     pay(donor, make_initiative(), 2500, at(2026, 11, 3))
-    services.update_preference(donor, "quarterly", True)
+    update_preference(donor, "quarterly", True)
 
-    services.run_due_reports("2026-11", now=at(2026, 12, 1, 6))
-    mailer.deliver_due_mail()
+    runs.run_due_reports("2026-11", now=at(2026, 12, 1, 6))
+    deliver_due_mail()
     assert [m for m in smtp.messages if m["To"] == donor.email] == []
 
-    services.run_due_reports("2026-12", now=at(2027, 1, 1, 6))
-    mailer.deliver_due_mail()
+    runs.run_due_reports("2026-12", now=at(2027, 1, 1, 6))
+    deliver_due_mail()
     mails = [m for m in smtp.messages if m["To"] == donor.email]
     assert len(mails) == 1
     assert mails[0]["Subject"].endswith("4 2026")  # Q4 / K4
@@ -148,21 +153,21 @@ def test_crash_between_building_and_sending_is_finished_by_next_run(
             select(func.count()).select_from(MailMessage).where(MailMessage.to == donor.email)
         )
 
-    monkeypatch.setattr(services, "after_build", crash)
+    monkeypatch.setattr(runs, "after_build", crash)
     with pytest.raises(Crash):
-        services.run_due_reports(PERIOD, now=now)
+        runs.run_due_reports(PERIOD, now=now)
     db.session.rollback()
     crashing["on"] = False
     assert queued_for_donor() == 0
 
     # Within the lease the claim is respected (another runner may still be busy) ...
-    services.run_due_reports(PERIOD, now=now + timedelta(minutes=5))
+    runs.run_due_reports(PERIOD, now=now + timedelta(minutes=5))
     assert queued_for_donor() == 0
     # ... after it, the next run takes the claim over and finishes the job, once.
-    services.run_due_reports(PERIOD, now=now + timedelta(minutes=20))
-    services.run_due_reports(PERIOD, now=now + timedelta(minutes=40))
-    mailer.deliver_due_mail()
-    mailer.deliver_due_mail()
+    runs.run_due_reports(PERIOD, now=now + timedelta(minutes=20))
+    runs.run_due_reports(PERIOD, now=now + timedelta(minutes=40))
+    deliver_due_mail()
+    deliver_due_mail()
 
     assert len([m for m in smtp.messages if m["To"] == donor.email]) == 1
     report = db.session.scalar(
@@ -175,11 +180,11 @@ def test_crash_between_building_and_sending_is_finished_by_next_run(
 def test_crash_after_queueing_is_delivered_once(app, smtp, make_user, make_initiative, pay):
     donor = make_user()
     pay(donor, make_initiative(), 2500, at(2026, 10, 3))
-    services.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))  # ... and the process dies here
+    runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))  # ... and the process dies here
 
-    services.run_due_reports(PERIOD, now=at(2026, 11, 2, 6))
-    mailer.deliver_due_mail()
-    mailer.deliver_due_mail()
+    runs.run_due_reports(PERIOD, now=at(2026, 11, 2, 6))
+    deliver_due_mail()
+    deliver_due_mail()
 
     assert len([m for m in smtp.messages if m["To"] == donor.email]) == 1
 
@@ -188,6 +193,40 @@ def test_period_must_be_a_month_or_quarter():
     from marketplace.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        services.parse_period("2026-13")
-    assert [p.key for p in services.parse_period("2026-12")] == ["2026-12", "2026-Q4"]
-    assert [p.key for p in services.parse_period("2026-q3")] == ["2026-Q3"]
+        periods.parse_period("2026-13")
+    assert [p.key for p in periods.parse_period("2026-12")] == ["2026-12", "2026-Q4"]
+    assert [p.key for p in periods.parse_period("2026-q3")] == ["2026-Q3"]
+
+
+def test_reports_run_rejects_a_bad_period(runner):
+    result = runner.invoke(args=["reports", "run", "--period", "2026-13"])
+    assert result.exit_code != 0
+    assert "2026-10" in result.output
+
+
+def test_a_report_is_sent_when_the_last_of_its_mails_is_delivered(
+    app, make_user, make_initiative, pay
+):
+    owner, colleague = make_user(), make_user()
+    organisation = create_organisation(owner, "Fonds Twee")
+    db.session.add(
+        Membership(organisation_id=organisation.id, user_id=colleague.id, role=MemberRole.VIEWER)
+    )
+    db.session.commit()
+    pay(owner, make_initiative(), 2500, at(2026, 10, 3), organisation_id=organisation.id)
+    runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    report = db.session.scalar(select(Report).where(Report.owner_type == "organisation"))
+    mails = select(MailMessage.id).where(MailMessage.report_id == report.id)
+    assert len(db.session.scalars(mails).all()) == 2
+
+    deliver_due_mail(limit=1)  # the first member's (funders' reports are queued first)
+    sent = select(MailMessage.report_id).where(MailMessage.status == "sent")
+    assert db.session.scalars(sent).all() == [report.id]
+    db.session.refresh(report)
+    still_built = report.status
+    deliver_due_mail()
+    db.session.refresh(report)
+
+    assert still_built == ReportState.BUILT
+    assert report.status == ReportState.SENT
+    assert report.sent_at is not None

@@ -3,14 +3,14 @@
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.reporting import services
+from marketplace.reporting import preferences, runs
 from marketplace.reporting.models import Cadence, Report, ReportPreference
 from tests.reporting.conftest import at
 
 
 def build_report_for(user, make_initiative, pay, name="Archief Initiatief"):
     pay(user, make_initiative(name=name), 4000, at(2026, 10, 2))
-    services.run_due_reports("2026-10", now=at(2026, 11, 1, 6))
+    runs.run_due_reports("2026-10", now=at(2026, 11, 1, 6))
     return db.session.scalar(
         select(Report).where(Report.owner_type == "user", Report.owner_id == user.id)
     )
@@ -76,28 +76,28 @@ def test_preferences_page_saves_choice(app, client, login, make_user):
 
 def test_unsubscribe_link_works_without_login(app, client, make_user):
     user = make_user()
-    token = services.unsubscribe_token(user, "reports")
+    token = preferences.unsubscribe_token(user, "reports")
 
     confirm = client.get(f"/impact-reports/unsubscribe/{token}")
     assert confirm.status_code == 200
-    assert services.preference_for(user).cadence == Cadence.MONTHLY  # GET changes nothing
+    assert preferences.preference_for(user).cadence == Cadence.MONTHLY  # GET changes nothing
 
     done = client.post(f"/impact-reports/unsubscribe/{token}")
     assert done.status_code == 200
-    assert services.preference_for(user).cadence == Cadence.OFF
+    assert preferences.preference_for(user).cadence == Cadence.OFF
 
 
 def test_one_click_post_needs_no_session_or_csrf_token(app, client, make_user, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     user = make_user()
-    token = services.unsubscribe_token(user, "reminders")
+    token = preferences.unsubscribe_token(user, "reminders")
 
     response = client.post(
         f"/impact-reports/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
     )
 
     assert response.status_code == 204
-    assert services.preference_for(user).reminders is False
+    assert preferences.preference_for(user).reminders is False
     # other forms still require the token
     assert client.post("/impact-reports/preferences", data={"cadence": "off"}).status_code in (
         302,
@@ -106,5 +106,5 @@ def test_one_click_post_needs_no_session_or_csrf_token(app, client, make_user, m
 
 
 def test_tampered_unsubscribe_token_is_not_found(app, client, make_user):
-    token = services.unsubscribe_token(make_user(), "reports")
+    token = preferences.unsubscribe_token(make_user(), "reports")
     assert client.post(f"/impact-reports/unsubscribe/{token}x").status_code == 404

@@ -5,6 +5,8 @@ claim_token) committed before the SMTP conversation, so two delivery runs never 
 A run that dies mid-send leaves the row `sending`; after MAIL_CLAIM_LEASE_SECONDS another run takes
 it over (SMTP gives at-least-once at that point; the Message-ID stays the same so receivers can
 drop the duplicate). Failures are retried with exponential backoff, then marked failed for admins.
+After each delivered row is committed, `signals.mail_sent` tells whoever cares (reporting marks a
+report sent when its last mail is).
 """
 
 import uuid
@@ -16,15 +18,10 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import signals
 from marketplace.extensions import db
-from marketplace.mailer import Attachment, Mail, build_message, transmit
-from marketplace.reporting.models import (
-    MailAttachment,
-    MailMessage,
-    MailStatus,
-    Report,
-    ReportState,
-)
+from marketplace.mail.models import MailAttachment, MailMessage, MailStatus
+from marketplace.mail.transport import Attachment, Mail, build_message, transmit
 from marketplace.timeutil import utcnow
 
 DEFAULT_MAX_ATTEMPTS = 8
@@ -110,6 +107,7 @@ def _claim(message_id: int, now: datetime, lease: timedelta) -> str | None:
 
 
 def to_mail(message: MailMessage) -> Mail:
+    """The outbox row as a `Mail` again (attachments included)."""
     return Mail(
         to=message.to,
         subject=message.subject,
@@ -123,7 +121,7 @@ def to_mail(message: MailMessage) -> Mail:
     )
 
 
-def transport(message: MailMessage) -> None:
+def send_row(message: MailMessage) -> None:
     """Hand one outbox row to SMTP (or write an .eml without MAIL_SERVER); raises on failure."""
     email_message = build_message(to_mail(message))
     email_message.replace_header("Message-ID", message.message_id)
@@ -158,39 +156,27 @@ def deliver_due_mail(now: datetime | None = None, limit: int = 200) -> DeliveryR
             continue  # another runner has it
         message = db.session.get(MailMessage, message_id, populate_existing=True)
         try:
-            transport(message)
+            send_row(message)
         except Exception as error:  # noqa: BLE001 (any transport failure is retried)
             _record_failure(message_id, token, message.attempts, error, now, max_attempts, result)
             continue
-        _record_success(message_id, token, message.report_id)
         result.sent += 1
+        key, report_id = message.key, message.report_id
+        if _record_success(message_id, token):  # else a run that took over the claim tells
+            signals.notify(signals.mail_sent, message_id=message_id, key=key, report_id=report_id)
     return result
 
 
-deliver_outbox = deliver_due_mail  # the name in the cross-domain contract
-
-
-def _record_success(message_id: int, token: str, report_id: int | None) -> None:
-    db.session.execute(
+def _record_success(message_id: int, token: str) -> bool:
+    """Mark the row sent while the claim is still ours; False if another run took it over."""
+    updated = db.session.execute(
         update(MailMessage)
         .where(MailMessage.id == message_id, MailMessage.claim_token == token)
         .values(status=MailStatus.SENT, sent_at=utcnow(), claim_token=None, last_error="")
         .execution_options(synchronize_session=False)
     )
-    if report_id is not None:
-        unsent = db.session.scalar(
-            select(MailMessage.id)
-            .where(MailMessage.report_id == report_id, MailMessage.status != MailStatus.SENT)
-            .limit(1)
-        )
-        if unsent is None:
-            db.session.execute(
-                update(Report)
-                .where(Report.id == report_id, Report.status == ReportState.BUILT)
-                .values(status=ReportState.SENT, sent_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
     db.session.commit()
+    return updated.rowcount == 1
 
 
 def _record_failure(message_id, token, attempts, error, now, max_attempts, result) -> None:

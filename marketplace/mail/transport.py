@@ -1,6 +1,8 @@
 """The one way mail leaves the application: SMTP when MAIL_SERVER is set, else .eml files.
 
 In development (no MAIL_SERVER) every message is written to instance/outbox/ so it can be read.
+`send_mail` sends at once and raises on failure; mail that must not be lost goes through the
+outbox (`marketplace.mail.outbox.queue_mail`), which uses `build_message` and `transmit` from here.
 """
 
 import smtplib
@@ -33,6 +35,7 @@ class Mail:
 
 
 def build_message(mail: Mail) -> EmailMessage:
+    """The MIME message of `mail`: From the configured sender, a fresh Message-ID, parts."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.to

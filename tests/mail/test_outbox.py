@@ -4,16 +4,17 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from marketplace import signals
 from marketplace.accounts.models import Role
 from marketplace.extensions import db
-from marketplace.mailer import Attachment, Mail
-from marketplace.reporting import mailer
-from marketplace.reporting.models import MailMessage, MailStatus
-from tests.reporting.conftest import at, free_port
+from marketplace.mail import Attachment, Mail, outbox
+from marketplace.mail.models import MailMessage, MailStatus
+from tests.conftest import free_port
+from tests.reporting.conftest import at
 
 
 def queue(key=None, to="a@example.org"):
-    message = mailer.queue_mail(
+    message = outbox.queue_mail(
         Mail(
             to=to,
             subject="Hallo",
@@ -31,8 +32,8 @@ def queue(key=None, to="a@example.org"):
 def test_queued_mail_is_delivered_once_over_smtp(app, smtp):
     message = queue()
 
-    first = mailer.deliver_due_mail()
-    second = mailer.deliver_due_mail()
+    first = outbox.deliver_due_mail()
+    second = outbox.deliver_due_mail()
 
     assert (first.sent, second.sent) == (1, 0)
     assert len(smtp.messages) == 1
@@ -61,18 +62,18 @@ def test_failed_delivery_is_retried_with_exponential_backoff(app, monkeypatch):
     message.next_attempt_at = now
     db.session.commit()
 
-    assert mailer.deliver_due_mail(now=now).retried == 1
+    assert outbox.deliver_due_mail(now=now).retried == 1
     db.session.refresh(message)
     assert (message.status, message.attempts) == (MailStatus.QUEUED, 1)
     assert message.next_attempt_at == now + timedelta(seconds=60)
     assert "ConnectionRefusedError" in message.last_error
 
-    assert mailer.deliver_due_mail(now=now + timedelta(seconds=59)).retried == 0  # not due yet
-    assert mailer.deliver_due_mail(now=now + timedelta(seconds=60)).retried == 1
+    assert outbox.deliver_due_mail(now=now + timedelta(seconds=59)).retried == 0  # not due yet
+    assert outbox.deliver_due_mail(now=now + timedelta(seconds=60)).retried == 1
     db.session.refresh(message)
     assert message.next_attempt_at == now + timedelta(seconds=60 + 120)  # doubled
 
-    assert mailer.deliver_due_mail(now=now + timedelta(seconds=180)).failed == 1
+    assert outbox.deliver_due_mail(now=now + timedelta(seconds=180)).failed == 1
     db.session.refresh(message)
     assert (message.status, message.attempts) == (MailStatus.FAILED, 3)
 
@@ -84,10 +85,10 @@ def test_retry_after_the_server_is_back_delivers(app, smtp, monkeypatch):
     now = at(2026, 11, 1, 10)
     message.next_attempt_at = now
     db.session.commit()
-    mailer.deliver_due_mail(now=now)
+    outbox.deliver_due_mail(now=now)
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
 
-    result = mailer.deliver_due_mail(now=now + timedelta(minutes=2))
+    result = outbox.deliver_due_mail(now=now + timedelta(minutes=2))
 
     assert result.sent == 1
     assert len(smtp.messages) == 1
@@ -101,8 +102,8 @@ def test_a_stale_sending_claim_is_taken_over_after_the_lease(app, smtp):
     message.claim_token = "dead"
     db.session.commit()
 
-    assert mailer.deliver_due_mail(now=now + timedelta(minutes=5)).sent == 0
-    assert mailer.deliver_due_mail(now=now + timedelta(minutes=11)).sent == 1
+    assert outbox.deliver_due_mail(now=now + timedelta(minutes=5)).sent == 0
+    assert outbox.deliver_due_mail(now=now + timedelta(minutes=11)).sent == 1
 
 
 def test_admin_sees_failed_mail(app, client, login, make_user):
@@ -123,3 +124,31 @@ def test_admin_sees_failed_mail(app, client, login, make_user):
 def test_failed_mail_page_is_for_admins_only(app, client, login, make_user):
     login(make_user())
     assert client.get("/impact-reports/admin/failed-mail").status_code == 403
+
+
+def test_each_delivered_mail_is_announced_once_after_its_commit(app):
+    heard = []
+
+    def receiver(_sender, **facts):
+        row = db.session.get(MailMessage, facts["message_id"], populate_existing=True)
+        heard.append((facts, row.status))
+
+    first, second = queue(key="k-first"), queue()
+    with signals.mail_sent.connected_to(receiver):
+        outbox.deliver_due_mail()
+        outbox.deliver_due_mail()
+
+    assert heard == [
+        ({"message_id": first.id, "key": "k-first", "report_id": None}, MailStatus.SENT),
+        ({"message_id": second.id, "key": None, "report_id": None}, MailStatus.SENT),
+    ]
+
+
+def test_a_failed_delivery_is_not_announced(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    heard = []
+    queue()
+    with signals.mail_sent.connected_to(lambda _sender, **facts: heard.append(facts)):
+        assert outbox.deliver_due_mail().retried == 1
+    assert heard == []

@@ -1,0 +1,11 @@
+"""Mail: the transport (SMTP, or .eml files without MAIL_SERVER) and the outbox (retries).
+
+A core part (layer 0 in docs/architecture.md): every domain sends mail through here, and nothing
+here imports a domain. `send_mail` sends now and raises; `queue_mail` adds to the outbox in the
+caller's transaction, and `deliver_due_mail` (the `mail-outbox` job) sends it.
+"""
+
+from marketplace.mail.outbox import deliver_due_mail, queue_mail
+from marketplace.mail.transport import Attachment, Mail, send_mail
+
+__all__ = ["Attachment", "Mail", "deliver_due_mail", "queue_mail", "send_mail"]
