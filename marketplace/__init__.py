@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.donations.webhooks import bp as donation_webhooks_bp
     from marketplace.exchange.views import bp as exchange_bp
     from marketplace.extensions import csrf
+    from marketplace.impact.report_views import bp as outcome_reports_bp
     from marketplace.impact.views import bp as impact_bp
     from marketplace.initiatives.views import bp as initiatives_bp
     from marketplace.organisations.views import bp as organisations_bp
@@ -77,14 +78,40 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(donations_bp)
     app.register_blueprint(csrf.exempt(donation_webhooks_bp))  # providers cannot send our token
     app.register_blueprint(impact_bp)
+    app.register_blueprint(outcome_reports_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(reporting_bp)
 
 
 def register_api(app: Flask) -> None:
-    from marketplace.api import init_api
+    """The JSON API under /api/v1: each domain's blueprint, bearer tokens, the OpenAPI document."""
+    from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
+    from marketplace.donations.api import blp as donations_blp
+    from marketplace.exchange.api import blp as exchange_blp
+    from marketplace.extensions import api, csrf
+    from marketplace.figures.api import blp as figures_blp
+    from marketplace.impact.api import blp as impact_blp
+    from marketplace.initiatives.api import blp as initiatives_blp
+    from marketplace.organisations.api import blp as organisations_blp
+    from marketplace.portfolios.api import blp as portfolios_blp
+    from marketplace.reporting.api import blp as reporting_blp
 
-    init_api(app)
+    api.init_app(app)
+    app.before_request(reject_invalid_token)
+    api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+    blueprints = (
+        initiatives_blp,
+        impact_blp,
+        figures_blp,
+        donations_blp,
+        organisations_blp,
+        portfolios_blp,
+        exchange_blp,
+        reporting_blp,
+    )
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+        csrf.exempt(blueprint)  # token-authenticated, never cookie-authenticated
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -25,6 +25,7 @@ from marketplace.db import advisory_xact_lock
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
 from marketplace.figures.models import (
+    INPUT_COLUMNS,
     UNITS_PER_EURO,
     VALUE_KINDS,
     ZERO,
@@ -68,8 +69,7 @@ def all_initiative_ids() -> list[int]:
 
 def _new_month() -> dict:
     return {
-        "platform_cents": 0,
-        "declared_cents": 0,
+        **dict.fromkeys(INPUT_COLUMNS, 0),
         **{f"value_{kind}": ZERO for kind in VALUE_KINDS},
         "level": None,
     }
@@ -96,18 +96,29 @@ def _paid_cents_by_month(ids: list[int]) -> Iterable[tuple[int, date, int]]:
         yield initiative_id, amsterdam_month(paid_at), int(cents)
 
 
-def _gather(ids: list[int]) -> dict[int, dict[date, dict]]:
-    """Per initiative, per month: the raw sums from gifts, declared inputs and accepted reports."""
-    months: dict[int, dict[date, dict]] = {i: defaultdict(_new_month) for i in ids}
-    for initiative_id, month, cents in _paid_cents_by_month(ids):
-        months[initiative_id][month]["platform_cents"] += cents
-
+def _declared_cents_by_month(ids: list[int]) -> Iterable[tuple[int, date, int]]:
+    """(initiative, month received, cents) of the inputs the initiatives declared."""
     for initiative_id, received_on, cents in db.session.execute(
         select(
             InitiativeInput.initiative_id, InitiativeInput.received_on, InitiativeInput.amount_cents
         ).where(InitiativeInput.initiative_id.in_(ids))
     ):
-        months[initiative_id][month_start(received_on)]["declared_cents"] += int(cents)
+        yield initiative_id, month_start(received_on), int(cents)
+
+
+# Where each input column comes from: (initiative, month, cents) rows of some initiatives.
+INPUT_SOURCES = {
+    "platform_cents": _paid_cents_by_month,
+    "declared_cents": _declared_cents_by_month,
+}
+
+
+def _gather(ids: list[int]) -> dict[int, dict[date, dict]]:
+    """Per initiative, per month: the raw sums from gifts, declared inputs and accepted reports."""
+    months: dict[int, dict[date, dict]] = {i: defaultdict(_new_month) for i in ids}
+    for column, source in INPUT_SOURCES.items():
+        for initiative_id, month, cents in source(ids):
+            months[initiative_id][month][column] += int(cents)
 
     for initiative_id, period_end, level in db.session.execute(
         select(
@@ -138,8 +149,7 @@ def _month_rows(initiative_id: int, by_month: dict[date, dict]) -> list[dict]:
             {
                 "initiative_id": initiative_id,
                 "month": month,
-                "platform_cents": entry["platform_cents"],
-                "declared_cents": entry["declared_cents"],
+                **{column: entry[column] for column in INPUT_COLUMNS},
                 **{f"value_{k}": entry[f"value_{k}"].quantize(PLACES) for k in VALUE_KINDS},
                 "evidence_level": level,
             }
@@ -187,7 +197,7 @@ def update_gift_month(initiative_id: int, paid_at: datetime) -> None:
         row = InitiativeMonth(
             initiative_id=initiative_id,
             month=month,
-            declared_cents=0,
+            **dict.fromkeys(INPUT_COLUMNS, 0),
             evidence_level=earlier,
             **{f"value_{kind}": ZERO for kind in VALUE_KINDS},
         )
@@ -220,7 +230,7 @@ def series_row(initiative_id: int, months: Sequence[dict]) -> dict | None:
     for index in range(max(by_index) + 1):
         month = by_index.get(index)
         if month is not None:
-            running_inputs += month["platform_cents"] + month["declared_cents"]
+            running_inputs += sum(month[column] for column in INPUT_COLUMNS)
             for kind in VALUE_KINDS:
                 running[kind] += int(Decimal(month[f"value_{kind}"]) * UNITS_PER_EURO)
             if accepted_from is None and month["evidence_level"] is not None:
@@ -310,7 +320,9 @@ def _rebuild_funders(gifts_scope, series_scope) -> None:
         key = funder_key(initiative_id, user_id, organisation_id)
         if key is not None:
             per_funder[key].append((as_utc(paid_at), int(cents)))
-    db.session.execute(delete(FunderSeries).where(series_scope))
+    db.session.execute(
+        delete(FunderSeries).where(series_scope, FunderSeries.kind == FunderSeries.GIFT)
+    )
     rows = [funder_series_row(*key, paid) for key, paid in per_funder.items()]
     if rows:
         db.session.execute(FunderSeries.__table__.insert(), rows)

@@ -4,9 +4,10 @@ Derived data, fed by named signals (`figures.listeners`) and rebuilt from the so
 `figures.build`; read by the initiative page, portfolios, the exchange and reports, so nobody
 recomputes a series from gifts or report lines on a page view.
 
-- `InitiativeMonth`: per initiative and calendar month (Europe/Amsterdam) the net paid gifts
-  (refunds and chargebacks count against the month of the original payment, as
-  `Contribution.net_cents` does), declared other inputs, the present value of accepted outcomes
+- `InitiativeMonth`: per initiative and calendar month (Europe/Amsterdam) its inputs by source
+  (`INPUT_COLUMNS`: net paid gifts, where refunds and chargebacks count against the month of the
+  original payment as `Contribution.net_cents` does; declared other inputs; confirmed volunteer
+  time valued in euros; invested capital), the present value of accepted outcomes
   whose period ends in the month (per kind of value, four decimals), and the highest evidence
   level of the accepted reports up to that month.
 - `InitiativeSeries`: the same as running totals in integer lists, one row per initiative.
@@ -16,7 +17,7 @@ recomputes a series from gifts or report lines on a page view.
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +27,8 @@ from marketplace.timeutil import UTCDateTime, utcnow
 VALUE = Numeric(18, 4)
 ZERO = Decimal(0)
 VALUE_KINDS = ("fiscal", "wellbeing", "environmental", "economic")
+# An initiative's inputs by source, in cents; together they are what its social return divides by.
+INPUT_COLUMNS = ("platform_cents", "declared_cents", "volunteer_cents", "invested_cents")
 UNITS_PER_EURO_EXPONENT = 4  # VALUE has four decimals: series hold integers of 1/10,000 euro
 UNITS_PER_EURO = 10**UNITS_PER_EURO_EXPONENT
 
@@ -41,6 +44,8 @@ class InitiativeMonth(db.Model):
     month: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
     platform_cents: Mapped[int] = mapped_column(default=0)
     declared_cents: Mapped[int] = mapped_column(default=0)
+    volunteer_cents: Mapped[int] = mapped_column(default=0, server_default="0")
+    invested_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     value_fiscal: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
     value_wellbeing: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
     value_environmental: Mapped[Decimal] = mapped_column(VALUE, default=ZERO)
@@ -49,7 +54,7 @@ class InitiativeMonth(db.Model):
 
     @property
     def inputs_cents(self) -> int:
-        return self.platform_cents + self.declared_cents
+        return sum(getattr(self, column) or 0 for column in INPUT_COLUMNS)
 
     @property
     def value_total(self) -> Decimal:
@@ -96,7 +101,9 @@ class FunderSeries(db.Model):
     """A funder's net paid gifts to one initiative as running totals per Amsterdam month.
 
     The funder is an organisation (gifts on its behalf) or a person (their own gifts, without an
-    organisation). Rebuilt from that funder's paid contributions whenever one of them changes
+    organisation). `kind` says what the funder put in: `gift` (the paid gifts described here);
+    other kinds of holdings (investments, volunteer time) keep rows of their own kind. Rebuilt
+    from that funder's paid contributions whenever one of them changes
     (`figures.build.rebuild_funder_series`), so a portfolio reads one row per holding. Element n
     of `given_cents` is the total up to and including month n after `first_month`, up to the
     month of the last gift.
@@ -108,6 +115,7 @@ class FunderSeries(db.Model):
         Index("ix_funder_series_user", "user_id", "initiative_id"),
         Index("ix_funder_series_organisation", "organisation_id", "initiative_id"),
     )
+    GIFT = "gift"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(
@@ -115,6 +123,7 @@ class FunderSeries(db.Model):
     )
     user_id: Mapped[int | None] = mapped_column()  # the person, when organisation_id is NULL
     organisation_id: Mapped[int | None] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20), default=GIFT, server_default=GIFT)
     first_month: Mapped[date] = mapped_column(Date)
     given_cents: Mapped[list[int]] = mapped_column(INTEGERS)
     first_paid_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -47,16 +47,13 @@ class FigurePoint:
     month: date
     platform_cents: int
     declared_cents: int
+    inputs_cents: int  # from every source (INPUT_COLUMNS), not only gifts and declared inputs
     value_fiscal: Decimal
     value_wellbeing: Decimal
     value_environmental: Decimal
     value_economic: Decimal
     evidence_level: int | None
     has_accepted_report: bool
-
-    @property
-    def inputs_cents(self) -> int:
-        return self.platform_cents + self.declared_cents
 
     @property
     def value_total(self) -> Decimal:
@@ -74,7 +71,7 @@ def cumulative_series(rows: Sequence[InitiativeMonth], months: Sequence[date]) -
     """
     ordered = sorted(rows, key=lambda r: r.month)
     points: list[FigurePoint] = []
-    platform = declared = 0
+    platform = declared = inputs = 0
     values = dict.fromkeys(VALUE_KINDS, ZERO)
     level: int | None = None
     accepted = False
@@ -85,11 +82,14 @@ def cumulative_series(rows: Sequence[InitiativeMonth], months: Sequence[date]) -
             row = ordered[position]
             platform += row.platform_cents
             declared += row.declared_cents
+            inputs += row.inputs_cents
             for kind in VALUE_KINDS:
                 values[kind] += Decimal(getattr(row, f"value_{kind}"))
             if row.evidence_level is not None:
                 level = row.evidence_level if level is None else max(level, row.evidence_level)
                 accepted = True
             position += 1
-        points.append(FigurePoint(month, platform, declared, *values.values(), level, accepted))
+        points.append(
+            FigurePoint(month, platform, declared, inputs, *values.values(), level, accepted)
+        )
     return points

@@ -52,17 +52,15 @@ class SocialReturn:
 
 
 def _inputs_by_month(initiative_id: int) -> tuple[dict[date, int], int, int]:
-    """Inputs per month (gifts net of refunds plus declared inputs), platform and declared total."""
+    """Inputs per month from every source, and the platform (gifts) and declared totals."""
     months: dict[date, int] = {}
     platform = declared = 0
-    for month, platform_cents, declared_cents in db.session.execute(
-        select(
-            InitiativeMonth.month, InitiativeMonth.platform_cents, InitiativeMonth.declared_cents
-        ).where(InitiativeMonth.initiative_id == initiative_id)
+    for row in db.session.scalars(
+        select(InitiativeMonth).where(InitiativeMonth.initiative_id == initiative_id)
     ):
-        months[month] = platform_cents + declared_cents
-        platform += platform_cents
-        declared += declared_cents
+        months[row.month] = row.inputs_cents
+        platform += row.platform_cents
+        declared += row.declared_cents
     return months, platform, declared
 
 
@@ -146,7 +144,7 @@ def social_return(initiative: Initiative, today: date | None = None) -> SocialRe
     rate = discount_rate()
     lines = accepted_lines([initiative.id])
     months_in, platform_cents, declared_cents = _inputs_by_month(initiative.id)
-    inputs = cents_to_decimal(platform_cents + declared_cents)
+    inputs = cents_to_decimal(sum(months_in.values()))
     outcomes = [line.outcome for line in lines]
     result = sroi.evaluate(outcomes, inputs, rate)
     value_months: dict[date, Decimal] = defaultdict(Decimal)

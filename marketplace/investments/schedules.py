@@ -1,5 +1,4 @@
-"""Repayment schedules for loans and bonds to initiatives, the position of a loan at a date, and
-exact pro-rata splits over investors.
+"""Repayment schedules for loans and bonds to initiatives, and the position of a loan at a date.
 
 A loan of P cents at a yearly rate (a percentage: "4.50" is 4.5% a year) over `term_months` is
 repaid in n = term_months / frequency.months instalments. Instalment k falls due k periods after
@@ -23,15 +22,12 @@ Pure module: ints, Decimals and dates in; ints and frozen dataclasses out.
 
 import calendar
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
-
-Key = TypeVar("Key", str, int)
 
 
 class Repayment(StrEnum):
@@ -57,7 +53,7 @@ class Frequency(StrEnum):
 _PERIOD_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
 
 
-def _check_int(name: str, value: object, *, minimum: int) -> int:
+def check_int(name: str, value: object, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{name} must be an int, got {type(value).__name__}")
     if value < minimum:
@@ -141,7 +137,7 @@ class Schedule:
 def _check_terms(
     principal_cents: int, rate: str | Decimal, repayment: str, frequency: str, term_months: int
 ) -> tuple[Decimal, Repayment, Frequency, int]:
-    _check_int("principal_cents", principal_cents, minimum=1)
+    check_int("principal_cents", principal_cents, minimum=1)
     rate = parse_rate(rate)
     repayment, frequency = Repayment(repayment), Frequency(frequency)
     if isinstance(term_months, bool) or not isinstance(term_months, int) or term_months <= 0:
@@ -245,7 +241,7 @@ class Payment:
 
     def __post_init__(self) -> None:
         _check_date("paid_on", self.paid_on)
-        _check_int("amount_cents", self.amount_cents, minimum=1)
+        check_int("amount_cents", self.amount_cents, minimum=1)
 
 
 @dataclass(frozen=True)
@@ -369,47 +365,3 @@ def outstanding_principal(
 def interest_received(schedule: Schedule, payments: Iterable[Payment], up_to: date) -> int:
     """Interest received on or before `up_to`, with payments allocated as `expected_vs_received`."""
     return expected_vs_received(schedule, payments, up_to).received_interest_cents
-
-
-# --- Splitting over investors ----------------------------------------------------------------
-
-
-def pro_rata(amount_cents: int, weights: Mapping[Key, int]) -> dict[Key, int]:
-    """Split `amount_cents` over holdings in proportion to their weights, exact to the cent.
-
-    Each holding first gets floor(amount × weight / total weight). The cents left over (fewer than
-    the number of holdings with a fraction) go one each to the holdings with the largest fraction
-    (amount × weight mod total); ties go to the larger weight, then to the lower id. The result
-    sums to exactly `amount_cents`, no holding gets more than one cent above its exact share,
-    zero weights get 0, and it does not depend on the order of `weights` (whose key order it
-    keeps). Ids must be comparable with each other (all str or all int). ValueError for a
-    negative amount or weight, or when there is no positive weight.
-    """
-    _check_int("amount_cents", amount_cents, minimum=0)
-    for key, weight in weights.items():
-        _check_int(f"weight of {key!r}", weight, minimum=0)
-    total = sum(weights.values())
-    if total == 0:
-        raise ValueError("pro_rata needs at least one positive weight")
-
-    shares: dict[Key, int] = {}
-    fractions: dict[Key, int] = {}
-    for key, weight in weights.items():
-        shares[key], fractions[key] = divmod(amount_cents * weight, total)
-    left = amount_cents - sum(shares.values())
-    if left:
-        candidates = [key for key, remainder in fractions.items() if remainder]
-        candidates.sort(key=lambda key: (-fractions[key], -weights[key], key))
-        for key in candidates[:left]:
-            shares[key] += 1
-    return shares
-
-
-# --- Member shares ---------------------------------------------------------------------------
-
-
-def member_shares_cents(units: int, unit_price_cents: int) -> int:
-    """Nominal value of cooperative member shares: what a member pays in and is repaid at exit."""
-    _check_int("units", units, minimum=0)
-    _check_int("unit_price_cents", unit_price_cents, minimum=1)
-    return units * unit_price_cents

@@ -144,7 +144,7 @@ def _holding_rows(funder: Funder, initiative_id: int | None = None) -> dict[int,
         )
         .join(Initiative, Initiative.id == FunderSeries.initiative_id)
         .outerjoin(InitiativeSeries, InitiativeSeries.initiative_id == FunderSeries.initiative_id)
-        .where(*_of_funder(funder, FunderSeries))
+        .where(*_of_funder(funder, FunderSeries), FunderSeries.kind == FunderSeries.GIFT)
     )
     if initiative_id is not None:
         query = query.where(FunderSeries.initiative_id == initiative_id)

@@ -127,7 +127,7 @@ def _remind(initiative: Initiative, start: date, end: date, due: date, kind) -> 
         db.session.commit()
         return 0  # already reminded
     preferences = preferences_of(u.id for u in initiative.owners)
-    report_url = external_url("impact.new_report", slug=initiative.slug)
+    report_url = external_url("outcome_reports.new_report", slug=initiative.slug)
     count = 0
     for user in initiative.owners:
         preference = preferences.get(user.id)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marketplace.investments.schedules import pro_rata
+from marketplace.investments.distribution import pro_rata
 
 
 def test_exact_shares_need_no_remainder():

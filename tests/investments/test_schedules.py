@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from marketplace.investments.distribution import member_shares_cents
 from marketplace.investments.schedules import (
     Frequency,
     Repayment,
     add_months,
     annuity_payment_cents,
     cash_flows,
-    member_shares_cents,
     parse_rate,
     repayment_schedule,
 )

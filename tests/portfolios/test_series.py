@@ -17,6 +17,8 @@ def _month(day, platform=0, declared=0, fiscal="0", wellbeing="0", level=None):
         "month": day,
         "platform_cents": platform,
         "declared_cents": declared,
+        "volunteer_cents": 0,
+        "invested_cents": 0,
         "value_fiscal": Decimal(fiscal),
         "value_wellbeing": Decimal(wellbeing),
         "value_environmental": Decimal(0),
