@@ -180,12 +180,10 @@ def payment_settings(overrides: dict, production: bool) -> dict:
 
 
 def impact_settings() -> dict:
-    """The SROI engine, outcome reports, portfolios and the exchange."""
+    """The SROI engine and outcome reports."""
     return {
         "SROI_DISCOUNT_RATE": os.environ.get("SROI_DISCOUNT_RATE", "0.0225"),
         "OUTCOME_REPORT_DUE_DAYS": env_int("OUTCOME_REPORT_DUE_DAYS", 30),
-        "PORTFOLIO_COMPARABLES_MAX_AGE": env_int("PORTFOLIO_COMPARABLES_MAX_AGE", 3600),
-        "EXCHANGE_SYNC_INDEX_LIMIT": env_int("EXCHANGE_SYNC_INDEX_LIMIT", 2000),
     }
 
 

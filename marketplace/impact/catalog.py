@@ -2,7 +2,6 @@
 
 import csv
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -280,7 +279,3 @@ def import_catalog(path: Path | None = None, valid_from: date | None = None) -> 
         else:
             counts["unchanged"] += 1
     return counts
-
-
-def proxy_as_decimal(proxy: MetricProxy | None) -> Decimal | None:
-    return None if proxy is None else proxy.value
