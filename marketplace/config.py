@@ -42,6 +42,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         session_settings(production),
         api_settings(),
         payment_settings(overrides, production),
+        cache_settings(),
         impact_settings(),
         scheduling_settings(),
     ):
@@ -176,6 +177,19 @@ def payment_settings(overrides: dict, production: bool) -> dict:
         "CHECKOUT_RATE_LIMIT": os.environ.get("CHECKOUT_RATE_LIMIT", "20 per minute"),
         "PAYMENT_LOCK_TIMEOUT_MS": env_int("PAYMENT_LOCK_TIMEOUT_MS", 5000),
         "DONATION_RECEIPTS_ENABLED": env_bool("DONATION_RECEIPTS_ENABLED", True),
+    }
+
+
+def cache_settings() -> dict:
+    """The page cache (`marketplace/pagecache.py`): Redis when CACHE_REDIS_URL is set, shared by
+    every worker and host; otherwise a cache in each process."""
+    redis_url = os.environ.get("CACHE_REDIS_URL", "")
+    return {
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_DEFAULT_TIMEOUT": env_int("CACHE_DEFAULT_TIMEOUT", 600),
+        "CACHE_THRESHOLD": 2000,
+        "CACHE_KEY_PREFIX": "impactbeurs:",
     }
 
 
