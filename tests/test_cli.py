@@ -1,6 +1,5 @@
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
-from marketplace.initiatives.models import Initiative, Theme
 
 
 def test_users_create_and_token(runner, client):
@@ -26,20 +25,3 @@ def test_users_create_rejects_bad_input(runner):
     result = runner.invoke(args=["users", "create", "not-an-email", "--password", "lang-genoeg"])
     assert result.exit_code != 0
     assert "e-mail" in result.output.lower()
-
-
-def test_demo_is_idempotent_and_covers_all_themes(runner):
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
-    count = db.session.scalar(db.select(db.func.count()).select_from(Initiative))
-    second = runner.invoke(args=["demo"])
-    assert second.exit_code == 0, second.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(Initiative)) == count
-    assert count >= 24
-    themes = set(db.session.scalars(db.select(Initiative.theme).distinct()))
-    assert themes == set(Theme)
-    municipalities = set(db.session.scalars(db.select(Initiative.municipality).distinct()))
-    assert len(municipalities) >= 15
-    assert "donor@impactbeurs.test" in first.output
-    skipped = runner.invoke(args=["demo", "--if-empty"])
-    assert "not loaded" in skipped.output
