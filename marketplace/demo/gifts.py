@@ -1,10 +1,13 @@
 """Demo gifts: what the demo donor (and the foundation's staff member, personally) gave.
 
-Idempotent without keys of its own: per giver and initiative, the gifts that already exist are the
-first ones of the plan, and only the rest is given; a monthly gift collects the months it lacks.
+A giver's one-off gifts and monthly payments are made in the order of their dates, so their ids,
+and with them the giver's history on /account, follow the calendar. Idempotent without keys of
+its own: per giver and initiative, the one-off gifts that exist are the first ones of the plan;
+a monthly gift collects only the months it lacks.
 """
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -30,15 +33,31 @@ DONOR_MONTHLY = Monthly(16, 1000, 6)  # still running
 STAFF_GIFTS = [Gift(20, 5000, 75, message="Mooi initiatief!")]
 
 
-def given_so_far(donor: User, organisation_id: int | None) -> Counter:
-    """How many one-off gifts the donor (for the organisation) made to each initiative."""
+@dataclass
+class Giver:
+    """Who gives (for an organisation or not), and the context every gift of theirs needs."""
+
+    user: User
+    initiatives: list[Initiative]
+    now: datetime
+    admin: User | None = None  # refunds are the admin's
+    organisation_id: int | None = None
+    made: Counter = field(default_factory=Counter)  # one-off gifts per initiative id
+
+    def owns(self, column):
+        """A WHERE clause: personal, or for the organisation."""
+        if self.organisation_id is None:
+            return column.is_(None)
+        return column == self.organisation_id
+
+
+def given_so_far(giver: Giver) -> Counter:
+    """How many one-off gifts the giver made to each initiative."""
     rows = db.session.execute(
         select(Contribution.initiative_id, func.count())
         .where(
-            Contribution.user_id == donor.id,
-            Contribution.organisation_id.is_(None)
-            if organisation_id is None
-            else Contribution.organisation_id == organisation_id,
+            Contribution.user_id == giver.user.id,
+            giver.owns(Contribution.organisation_id),
             Contribution.interval == Interval.ONCE,
         )
         .group_by(Contribution.initiative_id)
@@ -46,64 +65,62 @@ def given_so_far(donor: User, organisation_id: int | None) -> Counter:
     return Counter(dict(rows.all()))
 
 
-def give_plan(
-    donor: User,
-    plan: list[Gift],
-    initiatives: list[Initiative],
-    now: datetime,
-    admin: User | None = None,
-    organisation_id: int | None = None,
-) -> int:
-    """Give the gifts of `plan` that were not given yet, oldest first; returns how many."""
-    done = given_so_far(donor, organisation_id)
-    seen: Counter = Counter()
-    created = 0
-    for gift in sorted(plan, key=lambda g: -g.days_ago):
-        initiative = initiatives[gift.initiative]
-        seen[initiative.id] += 1
-        if seen[initiative.id] <= done[initiative.id]:
-            continue
-        give(donor, initiative, gift, now, admin=admin, organisation_id=organisation_id)
-        created += 1
-    return created
-
-
-def give_monthly(
-    donor: User,
-    initiatives: list[Initiative],
-    plan: Monthly,
-    now: datetime,
-    organisation_id: int | None = None,
-) -> RecurringGift:
-    """A monthly gift started `plan.months` months ago, with every month since paid."""
-    initiative = initiatives[plan.initiative]
-    gift = db.session.scalar(
+def monthly_gift(giver: Giver, plan: Monthly) -> RecurringGift | None:
+    return db.session.scalar(
         select(RecurringGift).where(
-            RecurringGift.user_id == donor.id,
-            RecurringGift.initiative_id == initiative.id,
-            RecurringGift.organisation_id.is_(None)
-            if organisation_id is None
-            else RecurringGift.organisation_id == organisation_id,
+            RecurringGift.user_id == giver.user.id,
+            RecurringGift.initiative_id == giver.initiatives[plan.initiative].id,
+            giver.owns(RecurringGift.organisation_id),
         )
     )
-    if gift is None:
-        first = Gift(plan.initiative, plan.cents, plan.days_ago(0))
+
+
+def give_once(giver: Giver, gift: Gift, done: Counter) -> bool:
+    """The gift, unless the giver's existing gifts to that initiative already include it."""
+    initiative = giver.initiatives[gift.initiative]
+    giver.made[initiative.id] += 1
+    if giver.made[initiative.id] <= done[initiative.id]:
+        return False
+    give(giver.user, initiative, gift, giver.now, giver.admin, giver.organisation_id)
+    return True
+
+
+def pay_month(giver: Giver, plan: Monthly, number: int, gift: RecurringGift | None):
+    """The monthly gift's `number`-th payment: the first starts it, later ones are collected."""
+    paid_at_days = plan.days_ago(number)
+    if gift is None and number == 0:
+        first = Gift(plan.initiative, plan.cents, paid_at_days)
+        initiative = giver.initiatives[plan.initiative]
         contribution = give(
-            donor, initiative, first, now, organisation_id=organisation_id, interval="monthly"
+            giver.user, initiative, first, giver.now, None, giver.organisation_id, "monthly"
         )
-        gift = contribution.recurring_gift
-    for number in range(len(gift.contributions), plan.months):
-        if gift.provider_subscription_id is None:
-            break  # not running (yet): nothing for the provider to collect
-        collect_monthly(gift, number, now - timedelta(days=plan.days_ago(number)))
+        return contribution.recurring_gift
+    if gift is not None and gift.provider_subscription_id:  # running: the provider collects
+        collect_monthly(gift, number, giver.now - timedelta(days=paid_at_days))
     return gift
+
+
+def give_in_order(giver: Giver, gifts: list[Gift], plan: Monthly | None = None) -> int:
+    """The giver's missing gifts and monthly payments, oldest first; returns the one-off count."""
+    done = given_so_far(giver)
+    gift = monthly_gift(giver, plan) if plan else None
+    paid_months = len(gift.contributions) if gift else 0
+    timeline = [(g.days_ago, g) for g in gifts]
+    if plan is not None:
+        timeline += [(plan.days_ago(n), n) for n in range(paid_months, plan.months)]
+    made = 0
+    for _days_ago, step in sorted(timeline, key=lambda entry: -entry[0]):
+        if isinstance(step, Gift):
+            made += give_once(giver, step, done)
+        else:
+            gift = pay_month(giver, plan, step, gift)
+    return made
 
 
 def seed_gifts(users: dict[str, User], initiatives: list[Initiative], now: datetime) -> int:
     """The donor's gifts (one refunded in part, one charged back, one canceled) and monthly
     gift, and the staff member's personal gift; returns how many one-off gifts were made."""
-    donor, staff, admin = users["donor"], users["foundation staff"], users["admin"]
-    created = give_plan(donor, DONOR_GIFTS, initiatives, now, admin=admin)
-    give_monthly(donor, initiatives, DONOR_MONTHLY, now)
-    created += give_plan(staff, STAFF_GIFTS, initiatives, now)
-    return created
+    donor = Giver(users["donor"], initiatives, now, admin=users["admin"])
+    made = give_in_order(donor, DONOR_GIFTS, DONOR_MONTHLY)
+    staff = Giver(users["foundation staff"], initiatives, now)
+    return made + give_in_order(staff, STAFF_GIFTS)

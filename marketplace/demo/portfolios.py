@@ -4,7 +4,7 @@ its behalf (large one-off gifts and a monthly gift) and keeps a watchlist: its p
 from datetime import datetime
 
 from marketplace.accounts.models import User
-from marketplace.demo.gifts import give_monthly, give_plan
+from marketplace.demo.gifts import Giver, give_in_order
 from marketplace.demo.payments import Gift, Monthly
 from marketplace.initiatives.models import Initiative
 from marketplace.organisations.models import Organisation
@@ -42,8 +42,8 @@ def seed_foundation(users: dict[str, User], initiatives: list[Initiative], now: 
     made (none when they exist)."""
     staff = users["foundation staff"]
     foundation = demo_foundation(staff)
-    made = give_plan(staff, FOUNDATION_GIFTS, initiatives, now, organisation_id=foundation.id)
-    give_monthly(staff, initiatives, FOUNDATION_MONTHLY, now, organisation_id=foundation.id)
+    giver = Giver(staff, initiatives, now, organisation_id=foundation.id)
+    made = give_in_order(giver, FOUNDATION_GIFTS, FOUNDATION_MONTHLY)
     for index in WATCH:
         follow_initiative(staff, initiatives[index].id, foundation.id)
     return made
