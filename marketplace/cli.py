@@ -56,7 +56,10 @@ def demo_command(if_empty: bool) -> None:
     if if_empty and not database_is_empty():
         click.echo("Database already has data; demo not loaded.")
     else:
-        result = load_demo()
+        try:
+            result = load_demo()
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
         click.echo(
             f"Demo data ready: {len(result.initiatives)} initiatives; this run made "
             f"{result.gifts} gifts, {result.outcome_reports} outcome reports and "

@@ -25,3 +25,11 @@ def test_users_create_rejects_bad_input(runner):
     result = runner.invoke(args=["users", "create", "not-an-email", "--password", "lang-genoeg"])
     assert result.exit_code != 0
     assert "e-mail" in result.output.lower()
+
+
+def test_demo_is_refused_in_production(runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPACTBEURS_ENV", "production")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "refused in production" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0

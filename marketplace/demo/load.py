@@ -10,7 +10,7 @@ from marketplace.demo.accounts import seed_accounts
 from marketplace.demo.gifts import seed_gifts
 from marketplace.demo.impact import seed_impact
 from marketplace.demo.initiatives import seed_initiatives
-from marketplace.demo.payments import simulated_payments
+from marketplace.demo.payments import require_simulator, simulated_payments
 from marketplace.demo.portfolios import seed_foundation
 from marketplace.demo.reports import seed_reports
 from marketplace.exchange import quotes
@@ -36,6 +36,7 @@ def database_is_empty() -> bool:
 
 def load_demo() -> DemoResult:
     """Create (or complete) the demo data; running it twice changes nothing the second time."""
+    require_simulator()  # before anything is made
     now = utcnow()
     result = DemoResult()
     result.users = users = seed_accounts()

@@ -28,6 +28,7 @@ from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.donations.recurring import contribution_for_subscription_payment
 from marketplace.donations.refunds import refund_contribution
 from marketplace.donations.status import after_apply, apply_payment_status
+from marketplace.errors import NotAllowed
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative
 from marketplace.money import format_cents
@@ -70,12 +71,19 @@ def simulated_payments() -> Iterator[None]:
     The demo's gifts never reach a real provider; the setting is restored afterwards.
     """
     config = current_app.config
+    require_simulator()
     configured = config["PAYMENT_PROVIDER"]
     config["PAYMENT_PROVIDER"] = SimulatorProvider.name
     try:
         yield
     finally:
         config["PAYMENT_PROVIDER"] = configured
+
+
+def require_simulator() -> None:
+    """The demo pays through the simulator, so it is refused where the simulator is."""
+    if not SimulatorProvider.is_configured(current_app.config):
+        raise NotAllowed("The demo pays through the payment simulator, refused in production.")
 
 
 def simulator() -> SimulatorProvider:
