@@ -7,7 +7,7 @@ idempotent: a metric whose code exists is left as it is, so an install whose cat
 imported, or changed by its admins, keeps it. Updates stay `metrics import`'s job.
 
 Revision ID: a1f9cdb3fb7c
-Revises: 0c2acff3cdd1
+Revises: e31b6acff4a2
 Create Date: 2026-11-30 10:54:22.556216
 
 """
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a1f9cdb3fb7c'
-down_revision = '0c2acff3cdd1'
+down_revision = 'e31b6acff4a2'
 branch_labels = None
 depends_on = None
 
