@@ -46,6 +46,7 @@ def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
+    from marketplace.donations import simulator_state as _simulator  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401

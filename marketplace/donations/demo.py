@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from marketplace.donations.models import Contribution, Interval, SimulatorPayment
+from marketplace.donations.models import Contribution, Interval
 from marketplace.donations.providers.simulator import SimulatorProvider
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.donations.status import apply_payment_status
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 PRESETS = ("10", "25", "50", "100")
 
@@ -28,6 +28,13 @@ class RefundForm(FlaskForm):
     amount = StringField(
         _l("Amount to refund (empty = everything that remains)"),
         validators=[Optional(), Length(max=20)],
+    )
+
+
+class ResolveFlagForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note (what was done, or why nothing needs to be done)"),
+        validators=[DataRequired(), Length(max=1000)],
     )
 
 

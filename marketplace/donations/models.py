@@ -5,7 +5,8 @@ refunded_cents, charged_back_cents, net_cents, anonymous) are what other domains
 
 Every change to money goes through `status.apply_payment_status`; the ledger
 (`ContributionEvent`) holds one row per provider fact, with a unique key, so a replayed webhook
-adds nothing. For every contribution: sum(ledger amounts) == net_cents.
+adds nothing. For every contribution: sum(ledger amounts) == balance_cents (paid − refunded −
+charged back), and net_cents (what counts as given) is that balance, never below zero.
 """
 
 from datetime import datetime
@@ -115,6 +116,20 @@ class Flag(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     LATE_PAYMENT = "late_payment"
     METADATA_MISMATCH = "metadata_mismatch"
+    # Refunds and chargebacks together exceed what was paid (as the provider reports them).
+    BELOW_ZERO = "below_zero"
+
+    @property
+    def label(self) -> str:
+        return str(FLAG_LABELS[self])
+
+
+FLAG_LABELS = {
+    Flag.AMOUNT_MISMATCH: _l("Paid amount differs from the gift"),
+    Flag.LATE_PAYMENT: _l("Paid after the gift had ended"),
+    Flag.METADATA_MISMATCH: _l("The provider names another gift"),
+    Flag.BELOW_ZERO: _l("Refunded and charged back more than was paid"),
+}
 
 
 class Contribution(db.Model):
@@ -208,23 +223,35 @@ class Contribution(db.Model):
     )
 
     @hybrid_property
-    def net_cents(self) -> int:
-        """What counts as given: paid, net of refunds and chargebacks (0 unless paid).
-
-        Also a SQL expression (`select(func.sum(Contribution.net_cents))`): the one definition
-        of a gift's net amount for every query, equal to this value row by row.
-        """
+    def balance_cents(self) -> int:
+        """Paid − refunded − charged back as the provider reported them (0 unless paid); may be
+        negative. Equals the sum of the gift's ledger rows (the money invariant)."""
         if self.paid_at is None:
             return 0
         return self.amount_cents - self.refunded_cents - self.charged_back_cents
 
-    @net_cents.inplace.expression
+    @balance_cents.inplace.expression
     @classmethod
-    def _net_cents_expression(cls):
+    def _balance_cents_expression(cls):
         return case(
             (cls.paid_at.is_(None), 0),
             else_=cls.amount_cents - cls.refunded_cents - cls.charged_back_cents,
         )
+
+    @hybrid_property
+    def net_cents(self) -> int:
+        """What counts as given: the balance, never below zero (such a gift is flagged).
+
+        Also a SQL expression (`select(func.sum(Contribution.net_cents))`): the one definition
+        of a gift's net amount for every query, equal to this value row by row.
+        """
+        return max(self.balance_cents, 0)
+
+    @net_cents.inplace.expression
+    @classmethod
+    def _net_cents_expression(cls):
+        given = cls.amount_cents - cls.refunded_cents - cls.charged_back_cents
+        return case((cls.paid_at.is_(None), 0), (given < 0, 0), else_=given)
 
     @property
     def refundable_cents(self) -> int:
@@ -368,24 +395,3 @@ class RecurringGift(db.Model):
         foreign_keys=[Contribution.recurring_gift_id],
         order_by=Contribution.id,
     )
-
-
-class SimulatorPayment(db.Model):
-    """The payment simulator's own state (the 'provider side'), kept in the database so that any
-    worker can serve its checkout page. Refused in production by the configuration."""
-
-    __tablename__ = "simulator_payments"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    amount_cents: Mapped[int]
-    currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    description: Mapped[str] = mapped_column(String(255), default="")
-    method: Mapped[str] = mapped_column(String(30), default="ideal")
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    redirect_url: Mapped[str] = mapped_column(String(500), default="")
-    contribution_id: Mapped[int | None]
-    refunds_json: Mapped[str] = mapped_column(Text, default="[]")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -24,10 +24,17 @@ from marketplace.accounts.auth import admin_required
 from marketplace.accounts.views import show_errors
 from marketplace.donations import checkout, queries, receipts, recurring, refunds
 from marketplace.donations import status as payment_status
-from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
-from marketplace.donations.models import Contribution, ContributionStatus, SimulatorPayment
+from marketplace.donations.forms import (
+    PRESETS,
+    GiveForm,
+    RefundForm,
+    ResolveFlagForm,
+    SimulatorForm,
+)
+from marketplace.donations.models import Contribution, ContributionStatus, Flag
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
 from marketplace.extensions import db, limiter
 from marketplace.initiatives import services as initiative_services
@@ -290,19 +297,40 @@ def admin_detail(contribution_id: int):
             flash(_("The refund has been requested."), "success")
             return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
         contribution = db.session.get(Contribution, contribution_id)
+    return _admin_detail_page(contribution, form, ResolveFlagForm(prefix="resolve"), status)
+
+
+def _admin_detail_page(contribution, form, resolve_form, status: int = 200):
     return render_template(
         "donations/admin_detail.html",
         contribution=contribution,
         form=form,
-        flag_form=SimulatorForm(),
+        resolve_form=resolve_form,
     ), status
 
 
-@bp.route("/admin/donations/<int:contribution_id>/unflag", methods=["POST"])
+@bp.route("/admin/donations/<int:contribution_id>/resolve", methods=["POST"])
 @admin_required
-def admin_unflag(contribution_id: int):
-    if not SimulatorForm().validate_on_submit():
-        abort(400)
-    refunds.clear_flag(current_user, contribution_id)
-    flash(_("Flag cleared."), "success")
+def admin_resolve(contribution_id: int):
+    """Resolve a flagged gift with a note (kept in its ledger)."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound()
+    form = ResolveFlagForm(prefix="resolve")
+    if not form.validate_on_submit():
+        return _admin_detail_page(contribution, RefundForm(formdata=None), form, 422)
+    try:
+        refunds.resolve_flag(current_user, contribution_id, form.note.data)
+    except InvalidInput as error:
+        show_errors(form, error)
+        contribution = db.session.get(Contribution, contribution_id)
+        return _admin_detail_page(contribution, RefundForm(formdata=None), form, 422)
+    flash(_("The flag is resolved; your note is in the ledger."), "success")
     return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
+
+
+@bp.app_template_filter("flag_label")
+def flag_label(reason: str) -> str:
+    """The readable reason of a flag ("below_zero: ..." -> its translated label)."""
+    code = (reason or "").split(":", 1)[0]
+    return Flag(code).label if code in {flag.value for flag in Flag} else reason
