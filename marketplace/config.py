@@ -91,6 +91,11 @@ def core_settings(instance_path: Path, overrides: dict, production: bool) -> dic
         "MAP_TILE_ATTRIBUTION": os.environ.get(
             "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
         ),
+        # Postcodes and places to coordinates (PDOK Locatieserver); empty = offline table only
+        "GEOCODER_URL": os.environ.get(
+            "GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+        ),
+        "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "3")),
     }
 
 

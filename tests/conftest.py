@@ -27,6 +27,7 @@ from marketplace.accounts.models import Role
 from marketplace.accounts.services import create_api_token, create_user
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
+from tests.fakes import fake_pdok
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -60,6 +61,8 @@ def app(database_url, tmp_path_factory):
             "PAYMENT_PROVIDER": "simulator",
             "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
             "PASSWORD_HASH_COST": "test",
+            # No geocoder unless a test starts the PDOK fake (`pdok`): never the real service.
+            "GEOCODER_URL": "",
         }
     )
     app.test_client_class = FreshGlobalsClient
@@ -176,6 +179,15 @@ class Inbox:
         with self.lock:
             self.messages.append(message)
         return "250 OK"
+
+
+@pytest.fixture
+def pdok(app, monkeypatch):
+    """The PDOK Locatieserver fake on a free port; app.config's GEOCODER_URL points at it."""
+    with fake_pdok() as fake:
+        monkeypatch.setitem(app.config, "GEOCODER_URL", fake.api_url)
+        monkeypatch.setitem(app.config, "GEOCODER_TIMEOUT", 1.0)
+        yield fake
 
 
 @pytest.fixture
