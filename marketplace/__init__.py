@@ -142,10 +142,12 @@ def register_commands(app: Flask) -> None:
 def register_listeners() -> None:
     """Connect each domain's receivers of the named signals (`marketplace.signals`), in the order
     a fact flows: figures first, then the exchange that reads them. Idempotent."""
+    from marketplace.donations import listeners as donations_listeners
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
     from marketplace.reporting import listeners as reporting_listeners
 
+    donations_listeners.connect()
     figures_listeners.connect()
     exchange_listeners.connect()
     reporting_listeners.connect()

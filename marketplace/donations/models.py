@@ -119,18 +119,6 @@ class Flag(StrEnum):
     # Refunds and chargebacks together exceed what was paid (as the provider reports them).
     BELOW_ZERO = "below_zero"
 
-    @property
-    def label(self) -> str:
-        return str(FLAG_LABELS[self])
-
-
-FLAG_LABELS = {
-    Flag.AMOUNT_MISMATCH: _l("Paid amount differs from the gift"),
-    Flag.LATE_PAYMENT: _l("Paid after the gift had ended"),
-    Flag.METADATA_MISMATCH: _l("The provider names another gift"),
-    Flag.BELOW_ZERO: _l("Refunded and charged back more than was paid"),
-}
-
 
 class Contribution(db.Model):
     """One payment attempt for a gift; what counts as given is amount − refunded − charged back."""
@@ -166,6 +154,13 @@ class Contribution(db.Model):
             postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
             postgresql_where=text("paid_at IS NOT NULL"),
         ),
+        # Guest gifts by address, linked to the account registered with it later.
+        Index(
+            "ix_contributions_guest_email",
+            "donor_email",
+            postgresql_where=text("user_id IS NULL"),
+            sqlite_where=text("user_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,6 +189,8 @@ class Contribution(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     donor_name: Mapped[str] = mapped_column(String(200), default="")
     donor_email: Mapped[str] = mapped_column(String(254), default="")
+    # The language of the donor's mails (a guest has no account that keeps it).
+    locale: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     refunded_cents: Mapped[int] = mapped_column(default=0)
     charged_back_cents: Mapped[int] = mapped_column(default=0)
     recurring_gift_id: Mapped[int | None] = mapped_column(
@@ -390,6 +387,11 @@ class RecurringGift(db.Model):
 
     user: Mapped[User] = relationship()
     initiative: Mapped[Initiative] = relationship()
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (RecurringStatus.ACTIVE, RecurringStatus.PENDING)
+
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="recurring_gift",
         foreign_keys=[Contribution.recurring_gift_id],
