@@ -44,6 +44,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         payment_settings(overrides, production),
         impact_settings(),
         scheduling_settings(),
+        site_settings(),
     ):
         config.update(section)
     config.update(overrides)
@@ -199,4 +200,14 @@ def scheduling_settings() -> dict:
     return {
         "REPORT_CLAIM_LEASE_SECONDS": env_int("REPORT_CLAIM_LEASE_SECONDS", 900),
         "REPORT_BUILD_WORKERS": os.environ.get("REPORT_BUILD_WORKERS") or None,
+    }
+
+
+def site_settings() -> dict:
+    """Who runs the site: on the contact, privacy and terms pages (Dutch law asks for them)."""
+    return {
+        "SITE_OPERATOR": os.environ.get("SITE_OPERATOR", "Impactbeurs"),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "info@impactbeurs.nl"),
+        "CONTACT_ADDRESS": os.environ.get("CONTACT_ADDRESS", ""),
+        "KVK_NUMBER": os.environ.get("KVK_NUMBER", ""),
     }
