@@ -61,6 +61,10 @@ def app(database_url, tmp_path_factory):
             "PAYMENT_PROVIDER": "simulator",
             "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
             "PASSWORD_HASH_COST": "test",
+            # Pages are cached across requests; tests roll back what pages depend on, so the
+            # session-wide app does not cache (tests/test_pagecache.py turns it on).
+            "CACHE_TYPE": "NullCache",
+            "CACHE_NO_NULL_WARNING": True,
             # No geocoder unless a test starts the PDOK fake (`pdok`): never the real service.
             "GEOCODER_URL": "",
         }
@@ -127,6 +131,7 @@ class FreshGlobalsClient(FlaskClient):
     context (the test's app context stays pushed so that its rolled-back session is shared)."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # close the response as a server does (call_on_close)
         context = _cv_app.get(None)
         if context is None:
             return super().open(*args, **kwargs)

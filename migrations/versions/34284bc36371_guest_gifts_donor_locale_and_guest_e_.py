@@ -1,7 +1,7 @@
 """guest gifts: donor locale and guest e-mail index
 
 Revision ID: 34284bc36371
-Revises: 0c2acff3cdd1
+Revises: e31b6acff4a2
 Create Date: 2026-11-30 10:55:12.785618
 
 """
@@ -13,7 +13,7 @@ import marketplace.timeutil
 
 # revision identifiers, used by Alembic.
 revision = '34284bc36371'
-down_revision = '0c2acff3cdd1'
+down_revision = 'e31b6acff4a2'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from marketplace import geo
-from marketplace.extensions import db
+from marketplace.extensions import cache, db
 from marketplace.initiatives.models import Initiative
 from tests.initiatives.test_pages import form_data
 
@@ -143,3 +143,22 @@ def test_map_search_uses_the_geocoder_and_the_table_offline(client, make_initiat
     offline = client.get("/exchange/map?q=3512 XY&radius=5").get_data(as_text=True)
     assert "Centrum" in offline and "Dichtbij" not in offline
     assert 'data-testid="places-offline"' in offline
+
+
+def test_an_offline_map_answer_is_not_kept_in_the_page_cache(app, client, make_initiative, pdok):
+    cache.init_app(app, config={**app.config, "CACHE_TYPE": "SimpleCache"})
+    cache.clear()
+    try:
+        make_initiative(name="Dichtbij", latitude="52.3000", longitude="5.3000")
+        pdok.add_postcode("3512XY", 52.30, 5.30)
+        pdok.fail_next(status=503)
+        offline = client.get("/exchange/map?q=3512 XY&radius=5").get_data(as_text=True)
+        assert 'data-testid="places-offline"' in offline and "Dichtbij" not in offline
+        online = client.get("/exchange/map?q=3512 XY&radius=5").get_data(as_text=True)
+        assert 'data-testid="places-offline"' not in online and "Dichtbij" in online
+        asked = len(pdok.requests_for("GET", "/free$"))
+        assert "Dichtbij" in client.get("/exchange/map?q=3512 XY&radius=5").get_data(as_text=True)
+        assert len(pdok.requests_for("GET", "/free$")) == asked  # the good answer is cached
+    finally:
+        cache.clear()
+        cache.init_app(app, config={**app.config, "CACHE_TYPE": "NullCache"})
