@@ -50,6 +50,7 @@ def import_models() -> None:
     from marketplace import pagecache as _pagecache  # noqa: F401
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
+    from marketplace.donations import simulator_state as _simulator  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
@@ -146,10 +147,12 @@ def register_listeners() -> None:
     """Connect each domain's receivers of the named signals (`marketplace.signals`), in the order
     a fact flows: figures first, then the exchange that reads them. Idempotent."""
     from marketplace import pagecache
+    from marketplace.donations import listeners as donations_listeners
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
     from marketplace.reporting import listeners as reporting_listeners
 
+    donations_listeners.connect()
     figures_listeners.connect()
     exchange_listeners.connect()
     reporting_listeners.connect()

@@ -22,7 +22,8 @@ from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.donations.checkout import start_checkout
-from marketplace.donations.models import Contribution, RecurringGift, SimulatorPayment
+from marketplace.donations.models import Contribution, RecurringGift
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.donations.providers.base import ProviderChargeback, ProviderPayment
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.donations.recurring import contribution_for_subscription_payment

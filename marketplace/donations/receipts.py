@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
+from marketplace.donations.urls import path_for, public_url
 from marketplace.extensions import db
 from marketplace.mail import Mail, deliver_after_response, queue_mail
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
@@ -63,11 +64,17 @@ def receipt_data(contribution: Contribution) -> dict:
 
 
 def receipt_mail(contribution: Contribution) -> Mail:
-    locale = contribution.user.locale if contribution.user else "nl"
+    locale = contribution.user.locale if contribution.user else contribution.locale or "nl"
+    register_url = public_url(path_for("accounts.register"))
     with force_locale(locale):
         data = receipt_data(contribution)
         subject = _("Thank you for your gift to %(name)s", name=data["initiative_name"])
-        text = render_template("donations/mail/receipt.txt", r=data, contribution=contribution)
+        text = render_template(
+            "donations/mail/receipt.txt",
+            r=data,
+            contribution=contribution,
+            register_url=register_url,
+        )
     return Mail(to=contribution.donor_email, subject=subject, text=text)
 
 

@@ -13,7 +13,7 @@ from marketplace.errors import NotFound
 from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
 from marketplace.initiatives.models import THEME_LABELS, Theme
-from marketplace.pagecache import cached_page
+from marketplace.pagecache import cached_page, do_not_cache
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -141,6 +141,8 @@ def map_page():
     radius = request.args.get("radius", 25, type=int) or 25
     radius = min(max(radius, 1), 200)
     place = geo.locate(query) if query else None
+    if place is not None and place.source == "table":
+        do_not_cache()  # the geocoder was down: the next visitor should get its answer
     results = board.nearby(place, radius) if place else []
     return render_template(
         "exchange/map.html",
