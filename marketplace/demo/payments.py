@@ -23,11 +23,11 @@ from flask import current_app
 from marketplace.accounts.models import User
 from marketplace.donations.checkout import start_checkout
 from marketplace.donations.models import Contribution, RecurringGift
-from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.donations.providers.base import ProviderChargeback, ProviderPayment
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.donations.recurring import contribution_for_subscription_payment
 from marketplace.donations.refunds import refund_contribution
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.donations.status import after_apply, apply_payment_status
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db
