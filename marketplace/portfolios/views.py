@@ -16,6 +16,7 @@ from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
 from marketplace.money import format_euros, format_money
+from marketplace.numbers import format_fraction_percent, format_number
 from marketplace.portfolios import build, exports, periods, watchlist
 
 bp = Blueprint("portfolios", __name__)
@@ -79,6 +80,14 @@ class PageFormat:
     def euros(self, value: Decimal | None) -> str:
         return format_euros(value or Decimal(0), locale=self.money_locale)
 
+    def ratio(self, value) -> str:
+        """A social return (euros per euro) with two decimals: "2,09"."""
+        return format_number(value, 2, locale=self.money_locale)
+
+    def share(self, fraction) -> str:
+        """A share of an initiative's inputs: "12,35%"."""
+        return format_fraction_percent(fraction, 2, locale=self.money_locale)
+
     def date(self, value: date | datetime | None, fmt: str | None = None) -> str:
         """As the |date filter (flask_babel.format_date, in the user's time zone)."""
         if not value:
@@ -130,14 +139,14 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
                 given=fmt.money(h.given_cents),
                 first=fmt.date(h.first_gift_at),
                 last=fmt.date(h.last_gift_at),
-                share="%.2f" % (h.share * 100),  # noqa: UP031 (as the template's |format)
+                share=fmt.share(h.share),
                 value=fmt.euros(h.attributed_value),
-                ratio=None if h.social_return is None else "%.2f" % h.social_return,  # noqa: UP031
+                ratio=None if h.social_return is None else fmt.ratio(h.social_return),
                 comparison=c
                 and SimpleNamespace(
-                    q1="%.2f" % c.q1,  # noqa: UP031
-                    median="%.2f" % c.median,  # noqa: UP031
-                    q3="%.2f" % c.q3,  # noqa: UP031
+                    q1=fmt.ratio(c.q1),
+                    median=fmt.ratio(c.median),
+                    q3=fmt.ratio(c.q3),
                     text=fmt.comparables(c),
                     position=position,
                     position_label=labels[position] if position else None,
