@@ -16,6 +16,8 @@ PUBLIC_PAGES = [
     "/methodology",
 ]
 FOUNDATION_PAGES = [
+    "/initiatives/{slug}",  # with the give form
+    "/initiatives/{slug}/give",
     "/organisations/{organisation_id}/portfolio",
     "/organisations/{organisation_id}/portfolio/holdings/{initiative_id}",
     "/impact-reports/{report_id}",
