@@ -12,7 +12,9 @@ from marketplace import geo
 from marketplace.errors import NotFound
 from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
+from marketplace.i18n import babel_locale_name
 from marketplace.initiatives.models import THEME_LABELS, Theme
+from marketplace.numbers import format_fraction_percent
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -192,9 +194,8 @@ def change_filter(value) -> str:
     """A fractional change as a signed percentage ("+12,5%")."""
     if value is None:
         return "–"
-    number = Decimal(value) * 100
-    sign = "+" if number > 0 else ""
-    return f"{sign}{format_decimal(number, format='#,##0.0')}%"
+    fraction = Decimal(value)
+    return format_fraction_percent(fraction, 1, locale=babel_locale_name(), signed=fraction != 0)
 
 
 @bp.app_template_filter("index_value")

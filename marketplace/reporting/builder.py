@@ -11,6 +11,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from marketplace.i18n import babel_locale_name
+from marketplace.money import format_money
 from marketplace.reporting.charts import Line, line_chart
 from marketplace.reporting.figures import InitiativeReportFigures, PortfolioFigures
 from marketplace.reporting.pdf import PdfRenderer
@@ -37,7 +38,8 @@ def _month_label(month) -> str:
 
 
 def _euro_axis(value: float) -> str:
-    return "€ " + format_decimal(round(value), locale=babel_locale_name())
+    """Whole euros in the chart's data table: "€ 1.500,00" (Babel's currency pattern)."""
+    return format_money(round(value) * 100, locale=babel_locale_name())
 
 
 def _axis_number(value: float) -> str:

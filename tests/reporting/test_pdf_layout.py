@@ -1,5 +1,5 @@
 """The impact report PDF fits A4: read back the position of every word (pdfplumber), no text
-runs past the right margin and no two words (header cells included) overlap, with long Dutch
+runs past the margins and no two words (header cells included) overlap, with long Dutch
 initiative names and the longest column headers (Dutch and English)."""
 
 import io
@@ -18,6 +18,7 @@ from tests.reporting.conftest import at
 
 MM = 72 / 25.4
 RIGHT_MARGIN_MM = 16  # reporting.css: @page { size: A4; margin: 18mm 16mm }
+BODY_MARGIN_PT = 6  # report_ua.css: body { margin: 8px }
 NAMES = [
     "Stichting Bewonersenergiecoöperatie Vlaardingen-Westwijk Duurzaamheidsinitiatiefnemers",
     "Buurtzorgcoöperatie Oosterpark",
@@ -38,11 +39,19 @@ def layout_faults(pdf_bytes: bytes) -> list[str]:
         for page in document.pages:
             assert round(page.width / MM) == 210 and round(page.height / MM) == 297  # A4
             limit = page.width - RIGHT_MARGIN_MM * MM + 0.5
+            # left margin (the same) + the body's 8 px margin (report_ua.css): a chart's axis
+            # label starting left of it is cut off by the chart's box
+            start = RIGHT_MARGIN_MM * MM + BODY_MARGIN_PT - 0.5
             words = page.extract_words(return_chars=True)
             faults += [
                 f"page {page.page_number}: {w['text']!r} ends at {w['x1']:.0f} > {limit:.0f}"
                 for w in words
                 if w["x1"] > limit
+            ]
+            faults += [
+                f"page {page.page_number}: {w['text']!r} starts at {w['x0']:.0f} < {start:.0f}"
+                for w in words
+                if w["x0"] < start
             ]
             # pdfplumber joins overlapping text into one "word" whose letters go back and forth
             # (kerning, "To", moves a letter back by a fraction of its width, not half of it)
