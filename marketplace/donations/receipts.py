@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
@@ -24,18 +25,20 @@ log = logging.getLogger(__name__)
 
 METHOD_LABELS = {
     "ideal": "iDEAL",
-    "creditcard": "Card",
-    "card": "Card",
+    "creditcard": _l("Card"),
+    "card": _l("Card"),
     "bancontact": "Bancontact",
-    "directdebit": "SEPA Direct Debit",
-    "sepa_debit": "SEPA Direct Debit",
+    "directdebit": _l("SEPA Direct Debit"),
+    "sepa_debit": _l("SEPA Direct Debit"),
 }
 
 
 def method_label(method: str, ideal_label: str = "iDEAL") -> str:
+    """A payment method as people call it, in their language ("Creditcard" in Dutch); the
+    providers' method codes ("creditcard", "card") are never shown."""
     if method == "ideal":
-        return ideal_label
-    return METHOD_LABELS.get(method, method)
+        return ideal_label or "iDEAL"
+    return str(METHOD_LABELS.get(method, method or ""))
 
 
 def reference(contribution: Contribution) -> str:

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -25,7 +26,12 @@ from marketplace.accounts.views import show_errors
 from marketplace.donations import checkout, queries, receipts, recurring, refunds
 from marketplace.donations import status as payment_status
 from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
-from marketplace.donations.models import Contribution, ContributionStatus, SimulatorPayment
+from marketplace.donations.models import (
+    Contribution,
+    ContributionStatus,
+    EventKind,
+    SimulatorPayment,
+)
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
@@ -44,7 +50,10 @@ def checkout_rate_limit() -> str:
 
 def give_form(initiative=None) -> GiveForm:
     form = GiveForm()
-    form.method.choices = get_provider().methods()
+    ideal = current_app.config.get("IDEAL_METHOD_LABEL")
+    form.method.choices = [
+        (code, receipts.method_label(code, ideal)) for code, _label in get_provider().methods()
+    ]
     if not form.method.data:
         form.method.data = form.method.choices[0][0]
     organisations = giving_organisations(current_user) if current_user.is_authenticated else []
@@ -52,6 +61,31 @@ def give_form(initiative=None) -> GiveForm:
         (str(organisation.id), organisation.name) for organisation in organisations
     ]
     return form
+
+
+EVENT_KIND_LABELS = {
+    EventKind.STATUS: _l("Status change"),
+    EventKind.PAYMENT: _l("Payment"),
+    EventKind.REFUND: _l("Refund"),
+    EventKind.REFUND_REVERSED: _l("Refund reversed"),
+    EventKind.CHARGEBACK: _l("Chargeback"),
+    EventKind.CHARGEBACK_REVERSED: _l("Chargeback reversed"),
+    EventKind.FLAG: _l("Flagged for an admin"),
+}
+
+
+@bp.app_template_global()
+def payment_status_label(value) -> str:
+    """A stored status ("paid") as people read it ("Betaald"); empty stays empty."""
+    if not value:
+        return "–"
+    known = ContributionStatus._value2member_map_.get(str(value))
+    return known.label if known else str(value)
+
+
+@bp.app_template_global()
+def ledger_kind_label(kind) -> str:
+    return str(EVENT_KIND_LABELS.get(kind, kind))
 
 
 @bp.app_template_global()
