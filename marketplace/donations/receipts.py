@@ -19,6 +19,8 @@ from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
 from marketplace.mail import Mail, send_mail
+from marketplace.money import cents_to_decimal
+from marketplace.tables import Column, Table
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
@@ -149,3 +151,30 @@ def year_overview_pdf(overview: YearOverview) -> bytes:
         "donations/overview_pdf.html", overview=overview, today=to_amsterdam(utcnow()).date()
     )
     return HTML(string=html).write_pdf()
+
+
+def year_overview_table(overview: YearOverview) -> Table:
+    """The overview's gifts as a table for download (CSV in the reader's dialect, XLSX)."""
+    yes, no = _("Yes"), _("No")
+    columns = [
+        Column(_("Date"), "date"),
+        Column(_("Initiative (legal name)")),
+        Column(_("RSIN")),
+        Column(_("ANBI")),
+        Column(_("Reference")),
+        Column(_("Method")),
+        Column(_("Amount (EUR)"), "money"),
+    ]
+    rows = [
+        [
+            r["paid_at"].date() if r["paid_at"] else None,
+            r["legal_name"],
+            r["rsin"],
+            yes if r["anbi"] else no,
+            r["reference"],
+            r["method"],
+            cents_to_decimal(r["net_cents"]),
+        ]
+        for r in overview.rows
+    ]
+    return Table(_("Your gifts in %(year)d", year=overview.year), columns, rows)
