@@ -152,6 +152,20 @@ def overflowing_elements(page) -> list[str]:
     return page.evaluate(_OVERFLOWING_JS)
 
 
+def squeezed_cells(page, min_width: int = 40) -> list[str]:
+    """Table cells squeezed so narrow that their words break letter by letter (a table made to
+    fit by crushing a column rather than by stacking or scrolling); visually hidden headers of
+    stacked tables (1 px) do not count."""
+    return page.evaluate(
+        """(minWidth) => [...document.querySelectorAll('main td, main th')]
+          .filter(c => c.offsetParent !== null && c.textContent.trim().length > 3)
+          .filter(c => { const w = c.getBoundingClientRect().width; return w > 1 && w < minWidth; })
+          .map(c => `${c.tagName.toLowerCase()} ${Math.round(c.getBoundingClientRect().width)}px:`
+            + ` ${c.textContent.trim().slice(0, 30)}`)""",
+        min_width,
+    )
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core (vendored, injected here only: no page of the app loads it) on the current
     page; the violations of the given impacts as {id, impact, help, targets}."""

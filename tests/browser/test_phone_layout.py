@@ -3,12 +3,18 @@ amounts, wide tables): the layout check is `scrollWidth <= innerWidth` on each p
 
 import pytest
 
-from tests.browser.conftest import log_in, overflowing_elements, scroll_width_ok
+from tests.browser.conftest import (
+    log_in,
+    overflowing_elements,
+    scroll_width_ok,
+    squeezed_cells,
+)
 from tests.browser.realistic import FOUNDATION_EMAIL, PASSWORD
 
 PUBLIC_PAGES = [
     "/initiatives",
     "/initiatives/{slug}",
+    "/initiatives/buurtzorgcooperatie-oosterpark",  # a demo initiative with comparables
     "/initiatives/{slug}/give",
     "/exchange/",
     "/exchange/map",
@@ -34,6 +40,7 @@ def phone(page):
 def test_public_page_fits_a_phone(realistic_server, phone, path):
     url = realistic_server.url + path.format(**realistic_server.ids)
     assert scroll_width_ok(phone, url), overflowing_elements(phone)
+    assert squeezed_cells(phone) == []
 
 
 @pytest.mark.parametrize("path", FOUNDATION_PAGES)
@@ -41,4 +48,5 @@ def test_foundation_page_fits_a_phone(realistic_server, phone, path):
     log_in(phone, realistic_server.url, FOUNDATION_EMAIL, PASSWORD)
     url = realistic_server.url + path.format(**realistic_server.ids)
     assert scroll_width_ok(phone, url), overflowing_elements(phone)
+    assert squeezed_cells(phone) == []
     assert phone.locator("main").inner_text().strip()  # a real page, not an empty error
