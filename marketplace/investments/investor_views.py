@@ -99,6 +99,7 @@ def knowledge_test():
         answers=answers,
         current_pass=protection.valid_pass(current_user),
         valid_until=protection.pass_valid_until,
+        next_offer=request.args.get("next_offer", type=int),
         form=EmptyForm(),
     ), status
 
@@ -206,13 +207,16 @@ def subscribe_page(offer_id: int):
     elif step is None and request.method == "POST":
         status = 422
     profile = protection.profile_of(current_user)
+    test_pass = protection.valid_pass(current_user)
     return render_template(
         "investments/subscribe.html",
         offer=offer,
         form=form,
         step=step,
         profile=profile,
-        test_pass=protection.valid_pass(current_user),
+        test_pass=test_pass,
+        test_valid_until=protection.pass_valid_until(test_pass) if test_pass else None,
+        loss_capacity_cents=protection.loss_capacity_cents(profile.net_worth_cents or 0),
         threshold_cents=protection.risk_warning_threshold_cents(profile),
         progress=queries.progress(offer),
         takes_subscriptions=subscribe.takes_subscriptions(offer),

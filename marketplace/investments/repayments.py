@@ -176,12 +176,13 @@ def flag_late_instalments(grace_days: int | None = None, on: date | None = None)
     their owners once per late instalment; clear the flag once paid. Returns the late count."""
     if grace_days is None:
         grace_days = int(current_app.config.get("INVESTMENT_LATE_GRACE_DAYS", 3))
-    cutoff = (on or today()) - timedelta(days=grace_days)
+    on = on or today()
+    cutoff = on - timedelta(days=grace_days)
     late = 0
     for offer in db.session.scalars(
         select(Offer).where(Offer.status.in_(list(REPAYING)), Offer.kind != OfferKind.MEMBER_SHARE)
     ).all():
-        oldest, open_cents = _oldest_open(offer, cutoff)
+        oldest, open_cents = _oldest_open(offer, on, cutoff)
         offer.late_since = oldest
         if oldest is not None:
             late += 1
@@ -190,9 +191,10 @@ def flag_late_instalments(grace_days: int | None = None, on: date | None = None)
     return late
 
 
-def _oldest_open(offer: Offer, cutoff: date) -> tuple[date | None, int]:
+def _oldest_open(offer: Offer, on: date, cutoff: date) -> tuple[date | None, int]:
+    """The oldest instalment due by `cutoff` still open after the payments made by `on`."""
     oldest, open_cents = None, 0
-    for standing in standings(active_subscriptions(offer.id), cutoff):
+    for standing in standings(active_subscriptions(offer.id), on):
         if standing.position is None:
             continue
         for entry in standing.position.instalments:

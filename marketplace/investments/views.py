@@ -1,18 +1,25 @@
 """Offer pages: the list with its filters, one offer with its information sheet (HTML and PDF,
 Dutch and English), and the licence text and risk warning every offer page shows."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from flask import Blueprint, Response, current_app, flash, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, format_percent, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
 from marketplace.initiatives.models import THEME_LABELS
 from marketplace.investments import offers, queries, summaries
-from marketplace.investments.models import KIND_LABELS, Offer, OfferStatus
+from marketplace.investments.models import KIND_LABELS, Offer, OfferKind, OfferStatus
+from marketplace.investments.schedules import Frequency, Repayment
 from marketplace.investments.sheet import render_sheet_html, render_sheet_pdf
 from marketplace.investments.subscribe import takes_subscriptions
+from marketplace.money import parse_cents
+from marketplace.templating import money_filter as format_money
 
 bp = Blueprint("offers", __name__)
 LANGUAGES = ("nl", "en")
@@ -44,6 +51,67 @@ def investment_notices() -> dict:
             "worth in crowdfunding. You may not be able to sell your investment when you want."
         ),
     }
+
+
+REPAYMENT_LABELS = {
+    Repayment.ANNUITY: _l("annuity (equal instalments)"),
+    Repayment.LINEAR: _l("linear (equal principal parts)"),
+    Repayment.BULLET: _l("bullet (interest only, principal at the end)"),
+}
+FREQUENCY_LABELS = {
+    Frequency.MONTHLY: _l("monthly"),
+    Frequency.QUARTERLY: _l("quarterly"),
+    Frequency.YEARLY: _l("yearly"),
+}
+
+
+@bp.app_template_global()
+def repayment_label(value) -> str:
+    return str(REPAYMENT_LABELS[Repayment(value)]) if value else ""
+
+
+@bp.app_template_global()
+def frequency_label(value) -> str:
+    return str(FREQUENCY_LABELS[Frequency(value)]) if value else ""
+
+
+@bp.app_template_filter("percent2")
+def percent2(value) -> str:
+    """A fraction as a percentage with two decimals, by Babel ("4,50%" in Dutch)."""
+    return "" if value is None else format_percent(Decimal(value), "#,##0.00%")
+
+
+@bp.app_template_filter("money_text")
+def money_text(value) -> str:
+    """A decimal money string from the JSON side ("188.71") for people ("€ 188,71")."""
+    return "" if value in (None, "") else format_money(parse_cents(str(value), allow_negative=True))
+
+
+@bp.app_template_filter("isodate")
+def isodate(value, fmt: str = "medium") -> str:
+    """A YYYY-MM-DD string as a date for people."""
+    return "" if not value else format_date(date.fromisoformat(str(value)), fmt)
+
+
+@bp.app_template_filter("isomoment")
+def isomoment(value, fmt: str = "short") -> str:
+    """An ISO 8601 moment (from a frozen sheet) for people, in their time zone."""
+    return "" if not value else format_datetime(datetime.fromisoformat(str(value)), fmt)
+
+
+@bp.app_template_filter("decimal")
+def decimal_filter(value) -> Decimal:
+    return Decimal(str(value))
+
+
+@bp.app_template_global()
+def kind_label(value) -> str:
+    return OfferKind(value).label
+
+
+@bp.app_template_global()
+def offer_status_label(value) -> str:
+    return OfferStatus(value).label
 
 
 @bp.route("/offers")

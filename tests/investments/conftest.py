@@ -1,7 +1,8 @@
 """Fixtures for the investments tests: an initiative with an owner, an admin, investors who
 passed the checks, and offers made, approved, subscribed to and closed through the services."""
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,10 +11,11 @@ from marketplace.accounts.models import Role
 from marketplace.donations.models import SimulatorPayment
 from marketplace.donations.providers import get_provider
 from marketplace.extensions import db
+from marketplace.figures import build, invested, refresh
 from marketplace.investments import offers, protection
 from marketplace.investments.closing import close_offer
 from marketplace.investments.knowledge import load_test
-from marketplace.investments.models import Offer, Subscription
+from marketplace.investments.models import EntryKind, Offer, Subscription
 from marketplace.investments.payments import refresh_payment
 from marketplace.investments.subscribe import start_subscription
 from marketplace.timeutil import AMSTERDAM, utcnow
@@ -107,27 +109,38 @@ def subscribe_paid(offer, user, amount=None, units=None, **options) -> Subscript
 
 
 def close_now(offer) -> str:
-    """Close an offer as if its closing time had passed."""
-    outcome = close_offer(offer.id, offer.closes_at + timedelta(seconds=1))
+    """Close an offer now, as if its closing time had just passed."""
+    offer = db.session.get(Offer, offer.id)
+    offer.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    outcome = close_offer(offer.id)
     return outcome.value if outcome else None
 
 
 def simulator_refunds(subscription) -> list[dict]:
-    import json
-
     row = db.session.get(SimulatorPayment, subscription.provider_payment_id)
     return json.loads(row.refunds_json or "[]")
 
 
 def start_on(offer, day: date) -> Offer:
-    """Move a funded offer's repayment start (and closing) to a fixed day, for exact schedules."""
-    from datetime import datetime, time
-
+    """Move a funded offer into the past: its repayment start (and closing) on `day`, its
+    investors' payments the day before, for exact schedules and dated flows."""
     offer = db.session.get(Offer, offer.id)
     offer.repayment_start = day
     offer.closed_at = datetime.combine(day, time(12), tzinfo=AMSTERDAM)
+    for subscription in subscriptions_of(offer):
+        subscription.paid_at = datetime.combine(day - timedelta(days=1), time(12), tzinfo=AMSTERDAM)
+        for event in subscription.events:
+            if event.kind == EntryKind.PAYMENT:
+                event.occurred_on = day - timedelta(days=1)
     db.session.commit()
+    refresh.update({offer.initiative_id}, lambda: rebuild(offer.initiative_id))
     return offer
+
+
+def rebuild(initiative_id: int) -> None:
+    build.rebuild_initiatives([initiative_id])
+    invested.rebuild_investment_funders([initiative_id])
 
 
 def subscriptions_of(offer) -> list[Subscription]:

@@ -156,6 +156,7 @@ def test_csv_exports(client, foundation, login):
         "given_eur",
         "attributed_social_value_eur",
         "social_return",
+        "kind",
     ]
     assert lines[1][:4] == ["2024-01", "", "", "300.00"]
     assert lines[2][:4] == ["2024-02", "", "", "400.00"]
