@@ -275,7 +275,13 @@ def _year(year: int) -> int:
 @bp.route("/investments/statements/<int:year>")
 @login_required
 def statement(year: int):
-    """The yearly statement: value on 1 January (box 3), interest and repayments."""
+    """The yearly statement: value on 1 January (box 3), interest and repayments; `?format=pdf`
+    or `?format=csv` (or the .pdf and .csv addresses) for the downloads."""
+    wanted = request.args.get("format")
+    if wanted == "pdf":
+        return statement_pdf(year)
+    if wanted == "csv":
+        return statement_csv(year)
     data = statements.year_statement(current_user, _year(year))
     return render_template(
         "investments/statement.html", statement=data, years=statements.statement_years(current_user)

@@ -1,6 +1,8 @@
 """The initiative owner's pages: create and edit offers, submit them, record instalments, keep
 the member register and record a member's exit."""
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -33,12 +35,10 @@ def _prefill(form: OfferForm, offer) -> None:
     form.repayment.data = offer.repayment.value if offer.repayment else ""
     form.frequency.data = offer.frequency.value if offer.frequency else ""
     form.opens_at.data = to_amsterdam(offer.opens_at).date()
-    # closes_at is stored as the moment after the last day: show that last day.
-    form.closes_at.data = (
-        to_amsterdam(offer.closes_at)
-        .date()
-        .fromordinal(to_amsterdam(offer.closes_at).date().toordinal() - 1)
-    )
+    # A closing date entered in the form is stored as midnight after that day: show that day.
+    closes = to_amsterdam(offer.closes_at)
+    at_midnight = (closes.hour, closes.minute, closes.second) == (0, 0, 0)
+    form.closes_at.data = (closes - timedelta(days=1)).date() if at_midnight else closes.date()
     form.all_or_nothing.data = offer.all_or_nothing
     form.use_of_proceeds.data = offer.use_of_proceeds
     form.risks.data = offer.risks

@@ -110,6 +110,17 @@ def test_overview_revoke_and_statements(client, login, investor, make_offer):
     csv_text = client.get(f"/investments/statements/{year}.csv").get_data(as_text=True)
     assert csv_text.startswith("subscription_id,offer_id,offer,initiative,kind,status")
     assert client.get("/investments/statements/1999").status_code == 404
+    assert client.get(f"/investments/statements/{year}?format=pdf").data.startswith(b"%PDF")
+    assert client.get(f"/investments/statements/{year}?format=csv").mimetype == "text/csv"
+    spec = client.get("/api/v1/openapi.json").json["paths"]
+    assert {
+        "/api/v1/offers", "/api/v1/offers/{offer_id}", "/api/v1/offers/{offer_id}/submit",
+        "/api/v1/offers/{offer_id}/approve", "/api/v1/offers/{offer_id}/subscriptions",
+        "/api/v1/subscriptions/{subscription_id}/revoke", "/api/v1/subscriptions",
+        "/api/v1/offers/{offer_id}/schedule", "/api/v1/offers/{offer_id}/repayments",
+        "/api/v1/investor-profile", "/api/v1/investor-profile/knowledge-test",
+        "/api/v1/investor-profile/loss-simulation",
+    } <= set(spec)  # fmt: skip
 
 
 def test_yearly_statement_values_on_first_january(owner, make_offer, make_user):

@@ -111,3 +111,26 @@ def test_investors_without_gifts_get_reports_too(make_user, make_offer):
     assert investor.id in {f.id for f in funders_with_holdings() if f.__class__.__name__ == "User"}
     portfolio = build_portfolio(investor)
     assert [h.kind for h in portfolio.holdings] == ["loan"]
+
+
+def test_an_organisation_invests_and_holds_the_loan(client, auth_headers, make_user, make_offer):
+    from marketplace.organisations.services import create_organisation
+
+    staff = pass_checks(make_user(name="Femke Fonds"))
+    fund = create_organisation(staff, "Stichting Buurtfonds", "foundation")
+    offer = make_offer(target="2000.00", maximum="2000.00")
+    subscribe_paid(offer, staff, "2000.00", organisation_id=fund.id)
+    close_now(offer)
+    own = client.get("/api/v1/portfolio", headers=auth_headers(staff)).json
+    assert own["holdings"] == []  # on the organisation's behalf, not the person's
+    data = client.get(
+        f"/api/v1/organisations/{fund.id}/portfolio", headers=auth_headers(staff)
+    ).json
+    assert [(h["kind"], h["invested"]) for h in data["holdings"]] == [("loan", "2000.00")]
+    stranger = pass_checks(make_user())
+    refused = client.post(
+        f"/api/v1/offers/{make_offer().id}/subscriptions",
+        json={"amount": "100.00", "organisation_id": fund.id},
+        headers=auth_headers(stranger),
+    )
+    assert refused.status_code == 422 and "organisation_id" in refused.json["errors"]

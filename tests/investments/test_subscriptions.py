@@ -236,3 +236,66 @@ def test_stripe_signed_webhook_reserves(client, auth_headers, investor, make_off
     assert subscription.status == SubscriptionStatus.RESERVED
     assert subscription.provider_reference.startswith("pi_")
     assert ledger(subscription) == [("payment", 15000)]
+
+
+def test_a_refund_the_provider_could_not_make_is_made_by_the_next_closing_run(
+    investor, make_offer, monkeypatch
+):
+    from marketplace.donations.providers.base import ProviderUnavailable
+    from marketplace.donations.providers.simulator import SimulatorProvider
+    from marketplace.investments.closing import close_due_offers
+
+    subscription = subscribe_paid(make_offer(), investor, "200.00")
+
+    def down(self, *args, **kwargs):
+        raise ProviderUnavailable("timeout")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SimulatorProvider, "create_refund", down)
+        revoked = revoke_subscription(investor, subscription.id)
+    assert revoked.status == SubscriptionStatus.REVOKED
+    assert revoked.refund_owed_cents == 20000
+    report = close_due_offers()
+    assert (report.refunds, report.refunds_waiting) == (1, 0)
+    db.session.refresh(subscription)
+    assert subscription.refunded_cents == 20000 and subscription.refund_owed_cents == 0
+
+
+def test_open_payments_are_settled_by_the_closing_run(investor, make_offer):
+    from marketplace.donations.providers import get_provider
+    from marketplace.investments.closing import close_due_offers
+
+    offer = make_offer()
+    paid_quietly = start_subscription(investor, offer.id, amount="300.00")
+    get_provider("simulator").choose(paid_quietly.provider_payment_id, "paid")  # no webhook
+    paid_quietly.checkout_expires_at = utcnow() - timedelta(minutes=1)
+    never_started = Subscription(
+        offer_id=offer.id, user_id=investor.id, amount_cents=10000, currency="EUR",
+        status=SubscriptionStatus.OPEN, sheet_version=1, provider="simulator",
+        reflection_ends_at=utcnow(), created_at=utcnow() - timedelta(hours=2),
+    )  # fmt: skip
+    db.session.add(never_started)
+    db.session.commit()
+    report = close_due_offers()
+    assert report.checked == 2
+    db.session.refresh(paid_quietly)
+    db.session.refresh(never_started)
+    assert paid_quietly.status == SubscriptionStatus.RESERVED
+    assert never_started.status == SubscriptionStatus.UNPAID
+
+
+def test_stripe_revoke_refunds_at_stripe(client, auth_headers, investor, make_offer, stripe_fake):  # noqa: F811
+    offer = make_offer()
+    subscription = start_subscription(investor, offer.id, amount="120.00")
+    stripe_fake.complete_session(subscription.provider_payment_id)
+    body, header = signed_event(stripe_fake.last_event("checkout.session.completed"), STRIPE_SECRET)
+    client.post(
+        "/webhooks/stripe",
+        data=body,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
+    revoked = client.post(
+        f"/api/v1/subscriptions/{subscription.id}/revoke", headers=auth_headers(investor)
+    )
+    assert revoked.json["status"] == "revoked" and revoked.json["refunded"] == "120.00"
+    assert len(stripe_fake.requests_for("POST", "/v1/refunds$")) == 1
