@@ -39,12 +39,20 @@ class InvestorLedger:
         self.flagged = False
 
     def record(
-        self, key: str, kind: EntryKind, amount_cents: int = 0, on: date | None = None, **fields
+        self,
+        key: str,
+        kind: EntryKind,
+        amount_cents: int = 0,
+        on: date | None = None,
+        *,
+        fresh: bool = False,
+        **fields,
     ) -> bool:
-        exists = db.session.scalar(
+        """Add a ledger row unless its key is known (a replay). `fresh`: the key names a row
+        created in this transaction (a new repayment), so it cannot be known: no lookup."""
+        if not fresh and db.session.scalar(
             select(SubscriptionEvent.id).where(SubscriptionEvent.event_key == key)
-        )
-        if exists:
+        ):
             return False
         db.session.add(
             SubscriptionEvent(

@@ -165,7 +165,9 @@ def _credit(subscription: Subscription, record: RepaymentRecord, before, share: 
     prefix = f"repayment:{record.id}:subscription:{subscription.id}"
     for kind, cents in ((EntryKind.INTEREST, interest), (EntryKind.PRINCIPAL, principal)):
         if cents:
-            ledger.record(f"{prefix}:{kind.value}", kind, cents, on=on, repayment_id=record.id)
+            ledger.record(
+                f"{prefix}:{kind.value}", kind, cents, on=on, repayment_id=record.id, fresh=True
+            )
     if new.outstanding_cents == 0 and all(p.is_paid for p in new.instalments):
         move(subscription, SubscriptionStatus.REPAID, ledger)
     return interest, principal
