@@ -1,6 +1,10 @@
 """Closing offers (the `offers-close` job and `offers close`): settle payments still open, decide
 funded or failed, release the money of a funded offer (a payout), refund a failed one.
 
+An offer takes subscriptions until its closing time and is decided once the reflection period
+of its last paid subscription has ended (at most four days later), so that every investor could
+still revoke and be refunded before the money goes to the initiative.
+
 The decision is one transaction under the offer's row lock: the offer's status, every
 subscription's status and, for a funded offer, its payout are committed together. The refunds
 that follow are made one subscription at a time, each idempotent (`payments.settle_refund`), and
@@ -15,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 
 from marketplace import signals
-from marketplace.errors import ServiceUnavailable
+from marketplace.errors import InvalidTransition, ServiceUnavailable
 from marketplace.extensions import db
 from marketplace.investments.ledger import InvestorLedger
 from marketplace.investments.models import (
@@ -29,7 +33,7 @@ from marketplace.investments.models import (
 )
 from marketplace.investments.notices import queue_closing_notices
 from marketplace.investments.payments import lock_offer, move, refresh_payment, settle_refund
-from marketplace.timeutil import to_amsterdam, utcnow
+from marketplace.timeutil import as_utc, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
 UNSTARTED_AFTER = timedelta(hours=1)
@@ -51,7 +55,11 @@ def close_due_offers(now: datetime | None = None) -> CloseReport:
     report = CloseReport()
     report.checked = reconcile_open_payments(now)
     due = db.session.scalars(
-        select(Offer.id).where(Offer.status == OfferStatus.OPEN, Offer.closes_at <= now)
+        select(Offer.id).where(
+            Offer.status.in_(CLOSABLE),
+            Offer.approved_version.is_not(None),
+            Offer.closes_at <= now,
+        )
     ).all()
     for offer_id in due:
         outcome = close_offer(offer_id, now)
@@ -97,40 +105,48 @@ def _expire_unstarted(subscription_id: int, now: datetime) -> None:
     db.session.commit()
 
 
+# An approved offer closes at its closing time, also when a later change was still in review
+# (it is decided on the version investors subscribed to).
+CLOSABLE = (OfferStatus.OPEN, OfferStatus.IN_REVIEW)
+
+
+def _due(offer: Offer, now: datetime) -> bool:
+    return (
+        offer.status in CLOSABLE and offer.approved_version is not None and offer.closes_at <= now
+    )
+
+
+def _still_reflecting(subscriptions: list[Subscription], now: datetime) -> bool:
+    """A paid subscription may still be revoked: the offer is decided once that period ends."""
+    return any(
+        s.status == SubscriptionStatus.RESERVED and as_utc(s.reflection_ends_at) > now
+        for s in subscriptions
+    )
+
+
 def close_offer(offer_id: int, now: datetime | None = None) -> OfferStatus | None:
-    """Decide one due offer (None when it is not open or not due): funded when the paid
-    subscriptions reach the target (or, without all-or-nothing, when anything was paid)."""
+    """Decide one due offer: funded when the paid subscriptions reach the target (or, without
+    all-or-nothing, when anything was paid), failed otherwise. None when it is not due yet: not
+    approved, before its closing time, or while a paid subscription's reflection period runs."""
     now = now or utcnow()
     offer = lock_offer(offer_id)
-    if offer.status != OfferStatus.OPEN or offer.closes_at > now:
+    subscriptions = None
+    if _due(offer, now):
+        subscriptions = list(
+            db.session.scalars(
+                select(Subscription)
+                .where(Subscription.offer_id == offer.id)
+                .order_by(Subscription.id)
+                .with_for_update()
+            )
+        )
+    if subscriptions is None or _still_reflecting(subscriptions, now):
         db.session.rollback()
         return None
-    subscriptions = list(
-        db.session.scalars(
-            select(Subscription)
-            .where(Subscription.offer_id == offer.id)
-            .order_by(Subscription.id)
-            .with_for_update()
-        )
-    )
     reserved = [s for s in subscriptions if s.status == SubscriptionStatus.RESERVED]
     raised = sum(s.amount_cents for s in reserved)
     funded = raised >= offer.target_cents if offer.all_or_nothing else raised > 0
-    outcome = OfferStatus.FUNDED if funded else OfferStatus.FAILED
-    if not can_move(offer.kind, offer.status, outcome):
-        db.session.rollback()
-        return None
-    offer.status, offer.closed_at = outcome, now
-    for subscription in subscriptions:
-        ledger = InvestorLedger(subscription, "close")
-        if subscription.status == SubscriptionStatus.OPEN:
-            move(subscription, SubscriptionStatus.UNPAID, ledger)  # too late to pay now
-        elif subscription.status == SubscriptionStatus.RESERVED:
-            move(
-                subscription,
-                SubscriptionStatus.ACTIVE if funded else SubscriptionStatus.REFUNDED,
-                ledger,
-            )
+    _decide(offer, subscriptions, funded, now)
     if funded:
         offer.funded_cents = raised
         offer.repayment_start = to_amsterdam(now).date()
@@ -139,7 +155,7 @@ def close_offer(offer_id: int, now: datetime | None = None) -> OfferStatus | Non
         )
     queue_closing_notices(offer, reserved)
     db.session.commit()
-    log.info("offer %s closed: %s (%s cents)", offer_id, outcome.value, raised)
+    log.info("offer %s closed: %s (%s cents)", offer_id, offer.status.value, raised)
     if funded:
         signals.notify(
             signals.investment_changed,
@@ -148,7 +164,22 @@ def close_offer(offer_id: int, now: datetime | None = None) -> OfferStatus | Non
             kind=offer.kind.value,
             reason="funded",
         )
-    return outcome
+    return offer.status
+
+
+def _decide(offer: Offer, subscriptions: list[Subscription], funded: bool, now) -> None:
+    """The offer's and every subscription's new status (under the offer's lock)."""
+    outcome = OfferStatus.FUNDED if funded else OfferStatus.FAILED
+    if not can_move(offer.kind, offer.status, outcome):
+        raise InvalidTransition(f"offer {offer.id} cannot become {outcome.value}")
+    offer.status, offer.closed_at = outcome, now
+    kept = SubscriptionStatus.ACTIVE if funded else SubscriptionStatus.REFUNDED
+    for subscription in subscriptions:
+        ledger = InvestorLedger(subscription, "close")
+        if subscription.status == SubscriptionStatus.OPEN:
+            move(subscription, SubscriptionStatus.UNPAID, ledger)  # too late to pay now
+        elif subscription.status == SubscriptionStatus.RESERVED:
+            move(subscription, kept, ledger)
 
 
 def settle_refunds(limit: int = 500) -> tuple[int, int]:

@@ -108,12 +108,19 @@ def subscribe_paid(offer, user, amount=None, units=None, **options) -> Subscript
     return pay(subscription)
 
 
-def close_now(offer) -> str:
-    """Close an offer now, as if its closing time had just passed."""
+def due_now(offer) -> Offer:
+    """Make an offer due: its closing time and its investors' reflection periods just passed."""
     offer = db.session.get(Offer, offer.id)
     offer.closes_at = utcnow() - timedelta(seconds=1)
+    for subscription in subscriptions_of(offer):
+        subscription.reflection_ends_at = min(subscription.reflection_ends_at, offer.closes_at)
     db.session.commit()
-    outcome = close_offer(offer.id)
+    return offer
+
+
+def close_now(offer) -> str:
+    """Close an offer now, as if it had just become due."""
+    outcome = close_offer(due_now(offer).id)
     return outcome.value if outcome else None
 
 

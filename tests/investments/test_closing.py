@@ -24,6 +24,7 @@ from marketplace.mail.models import MailMessage
 from marketplace.timeutil import utcnow
 from tests.investments.conftest import (
     close_now,
+    due_now,
     pass_checks,
     pay,
     simulator_refunds,
@@ -108,8 +109,7 @@ def test_a_missed_target_refunds_everyone_once(investors, make_offer):
 def test_refunds_finish_after_a_crash_halfway(investors, make_offer, monkeypatch):
     offer = make_offer(target="5000.00", maximum="5000.00")
     paid = [subscribe_paid(offer, investor, "500.00") for investor in investors]
-    offer.closes_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
+    due_now(offer)
 
     real_apply = payments.apply_payment
     calls = {"n": 0}
@@ -147,10 +147,33 @@ def test_the_cli_twin_closes_due_offers(runner, investors, make_offer):
     offer = make_offer(target="500.00", maximum="500.00")
     subscribe_paid(offer, investors[0], "500.00")
     not_due = make_offer()
-    offer.closes_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
+    due_now(offer)
     result = runner.invoke(args=["offers", "close"])
     assert result.exit_code == 0, result.output
     assert "funded 1, failed 0" in result.output
     assert db.session.get(Offer, offer.id).status == OfferStatus.FUNDED
     assert db.session.get(Offer, not_due.id).status == OfferStatus.OPEN
+
+
+def test_an_offer_is_decided_once_the_last_reflection_period_has_ended(investors, make_offer):
+    offer = make_offer(target="500.00", maximum="500.00")
+    late_subscriber = subscribe_paid(offer, investors[0], "500.00")
+    offer.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert close_due_offers().funded == []  # the investor may still revoke
+    assert db.session.get(Offer, offer.id).status == OfferStatus.OPEN
+    late_subscriber.reflection_ends_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert close_due_offers().funded == [offer.id]
+
+
+def test_a_change_still_in_review_at_closing_time_is_decided_as_approved(
+    owner, investors, make_offer
+):
+    from marketplace.investments import offers
+
+    offer = make_offer(target="500.00", maximum="500.00")
+    subscribe_paid(offer, investors[0], "500.00")
+    offers.update_offer(owner, offer.id, {"risks": "Ook storm."})
+    assert db.session.get(Offer, offer.id).status == OfferStatus.IN_REVIEW
+    assert close_now(offer) == "funded"

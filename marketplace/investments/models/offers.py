@@ -86,10 +86,14 @@ OFFER_STATUS_LABELS = {
 
 # draft → in_review → open → funded | failed → repaying → repaid | defaulted. A change after
 # approval sends an open offer back to review; an admin may send one in review back to draft;
+# the closing decides an approved offer even while a later change is in review;
 # a loan can default before its first instalment was paid.
 OFFER_TRANSITIONS: dict[OfferStatus, frozenset[OfferStatus]] = {
     OfferStatus.DRAFT: frozenset({OfferStatus.IN_REVIEW}),
-    OfferStatus.IN_REVIEW: frozenset({OfferStatus.OPEN, OfferStatus.DRAFT}),
+    # An approved offer whose later change is still in review closes as approved.
+    OfferStatus.IN_REVIEW: frozenset(
+        {OfferStatus.OPEN, OfferStatus.DRAFT, OfferStatus.FUNDED, OfferStatus.FAILED}
+    ),
     OfferStatus.OPEN: frozenset({OfferStatus.IN_REVIEW, OfferStatus.FUNDED, OfferStatus.FAILED}),
     OfferStatus.FUNDED: frozenset({OfferStatus.REPAYING, OfferStatus.DEFAULTED}),
     OfferStatus.FAILED: frozenset(),
