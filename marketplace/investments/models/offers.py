@@ -76,7 +76,7 @@ class OfferStatus(StrEnum):
 OFFER_STATUS_LABELS = {
     OfferStatus.DRAFT: _l("Draft"),
     OfferStatus.IN_REVIEW: _l("Awaiting approval"),
-    OfferStatus.OPEN: _l("Open"),
+    OfferStatus.OPEN: _l("Open for subscriptions"),
     OfferStatus.FUNDED: _l("Funded"),
     OfferStatus.FAILED: _l("Target not reached"),
     OfferStatus.REPAYING: _l("Repaying"),
