@@ -42,9 +42,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         session_settings(production),
         api_settings(),
         payment_settings(overrides, production),
+        cache_settings(),
         impact_settings(),
         scheduling_settings(),
         investment_settings(),
+        site_settings(),
     ):
         config.update(section)
     config.update(overrides)
@@ -92,6 +94,11 @@ def core_settings(instance_path: Path, overrides: dict, production: bool) -> dic
         "MAP_TILE_ATTRIBUTION": os.environ.get(
             "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
         ),
+        # Postcodes and places to coordinates (PDOK Locatieserver); empty = offline table only
+        "GEOCODER_URL": os.environ.get(
+            "GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+        ),
+        "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "3")),
     }
 
 
@@ -180,6 +187,19 @@ def payment_settings(overrides: dict, production: bool) -> dict:
     }
 
 
+def cache_settings() -> dict:
+    """The page cache (`marketplace/pagecache.py`): Redis when CACHE_REDIS_URL is set, shared by
+    every worker and host; otherwise a cache in each process."""
+    redis_url = os.environ.get("CACHE_REDIS_URL", "")
+    return {
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_DEFAULT_TIMEOUT": env_int("CACHE_DEFAULT_TIMEOUT", 600),
+        "CACHE_THRESHOLD": 2000,
+        "CACHE_KEY_PREFIX": "impactbeurs:",
+    }
+
+
 def impact_settings() -> dict:
     """The SROI engine and outcome reports."""
     return {
@@ -205,4 +225,14 @@ def investment_settings() -> dict:
         "INVESTMENT_RISK_WARNING_NL": os.environ.get("INVESTMENT_RISK_WARNING_NL", ""),
         "INVESTMENT_RISK_WARNING_EN": os.environ.get("INVESTMENT_RISK_WARNING_EN", ""),
         "INVESTMENT_LATE_GRACE_DAYS": env_int("INVESTMENT_LATE_GRACE_DAYS", 3),
+    }
+
+
+def site_settings() -> dict:
+    """Who runs the site: on the contact, privacy and terms pages (Dutch law asks for them)."""
+    return {
+        "SITE_OPERATOR": os.environ.get("SITE_OPERATOR", "Impactbeurs"),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "info@impactbeurs.nl"),
+        "CONTACT_ADDRESS": os.environ.get("CONTACT_ADDRESS", ""),
+        "KVK_NUMBER": os.environ.get("KVK_NUMBER", ""),
     }

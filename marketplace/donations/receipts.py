@@ -12,30 +12,36 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
+from marketplace.donations.urls import path_for, public_url
 from marketplace.extensions import db
-from marketplace.mail import Mail, send_mail
+from marketplace.mail import Mail, deliver_after_response, queue_mail
+from marketplace.money import cents_to_decimal
+from marketplace.tables import Column, Table
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
 
 METHOD_LABELS = {
     "ideal": "iDEAL",
-    "creditcard": "Card",
-    "card": "Card",
+    "creditcard": _l("Card"),
+    "card": _l("Card"),
     "bancontact": "Bancontact",
-    "directdebit": "SEPA Direct Debit",
-    "sepa_debit": "SEPA Direct Debit",
+    "directdebit": _l("SEPA Direct Debit"),
+    "sepa_debit": _l("SEPA Direct Debit"),
 }
 
 
 def method_label(method: str, ideal_label: str = "iDEAL") -> str:
+    """A payment method as people call it, in their language ("Creditcard" in Dutch); the
+    providers' method codes ("creditcard", "card") are never shown."""
     if method == "ideal":
-        return ideal_label
-    return METHOD_LABELS.get(method, method)
+        return ideal_label or "iDEAL"
+    return str(METHOD_LABELS.get(method, method or ""))
 
 
 def reference(contribution: Contribution) -> str:
@@ -63,16 +69,23 @@ def receipt_data(contribution: Contribution) -> dict:
 
 
 def receipt_mail(contribution: Contribution) -> Mail:
-    locale = contribution.user.locale if contribution.user else "nl"
+    locale = contribution.user.locale if contribution.user else contribution.locale or "nl"
+    register_url = public_url(path_for("accounts.register"))
     with force_locale(locale):
         data = receipt_data(contribution)
         subject = _("Thank you for your gift to %(name)s", name=data["initiative_name"])
-        text = render_template("donations/mail/receipt.txt", r=data, contribution=contribution)
+        text = render_template(
+            "donations/mail/receipt.txt",
+            r=data,
+            contribution=contribution,
+            register_url=register_url,
+        )
     return Mail(to=contribution.donor_email, subject=subject, text=text)
 
 
 def send_receipt(contribution_id: int) -> bool:
-    """Send the thank-you mail with the gift receipt data, exactly once per paid contribution."""
+    """Queue the thank-you mail with the gift receipt data, exactly once per paid contribution,
+    and have it sent as soon as the response is out (the outbox retries a failure)."""
     if not current_app.config.get("DONATION_RECEIPTS_ENABLED", True):
         return False
     claimed = db.session.execute(
@@ -81,23 +94,14 @@ def send_receipt(contribution_id: int) -> bool:
         .where(Contribution.paid_at.is_not(None))
         .values(receipt_sent_at=utcnow())
     ).rowcount
-    db.session.commit()
-    if not claimed:
-        return False
-    contribution = db.session.get(Contribution, contribution_id)
-    if not contribution.donor_email:
-        return False
-    try:
-        send_mail(receipt_mail(contribution))
-    except Exception:  # noqa: BLE001 - mail must never break a payment; reconcile retries
-        log.exception("receipt for contribution %s not sent", contribution_id)
-        db.session.execute(
-            update(Contribution)
-            .where(Contribution.id == contribution_id)
-            .values(receipt_sent_at=None)
-        )
+    contribution = db.session.get(Contribution, contribution_id) if claimed else None
+    if contribution is None or not contribution.donor_email:
         db.session.commit()
         return False
+    message = queue_mail(receipt_mail(contribution), key=f"receipt:{contribution_id}")
+    db.session.commit()
+    if message is not None:
+        deliver_after_response(message)
     return True
 
 
@@ -146,3 +150,30 @@ def year_overview_pdf(overview: YearOverview) -> bytes:
         "donations/overview_pdf.html", overview=overview, today=to_amsterdam(utcnow()).date()
     )
     return HTML(string=html).write_pdf()
+
+
+def year_overview_table(overview: YearOverview) -> Table:
+    """The overview's gifts as a table for download (CSV in the reader's dialect, XLSX)."""
+    yes, no = _("Yes"), _("No")
+    columns = [
+        Column(_("Date"), "date"),
+        Column(_("Initiative (legal name)")),
+        Column(_("RSIN")),
+        Column(_("ANBI")),
+        Column(_("Reference")),
+        Column(_("Method")),
+        Column(_("Amount (EUR)"), "money"),
+    ]
+    rows = [
+        [
+            r["paid_at"].date() if r["paid_at"] else None,
+            r["legal_name"],
+            r["rsin"],
+            yes if r["anbi"] else no,
+            r["reference"],
+            r["method"],
+            cents_to_decimal(r["net_cents"]),
+        ]
+        for r in overview.rows
+    ]
+    return Table(_("Your gifts in %(year)d", year=overview.year), columns, rows)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import signals
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.impact.models import (
@@ -170,6 +171,7 @@ def create_metric(data: dict, user=None) -> Metric:
         proxy.created_by_id = getattr(user, "id", None)
         metric.proxies.append(proxy)
     db.session.commit()
+    signals.notify(signals.catalog_changed, metric_code=metric.code)
     return metric
 
 
@@ -187,6 +189,7 @@ def update_metric(metric: Metric, data: dict, user=None) -> Metric:
     for field, value in clean.items():
         setattr(metric, field, value)
     db.session.commit()
+    signals.notify(signals.catalog_changed, metric_code=metric.code)
     if new_proxy is not None and new_proxy.value is not None:
         revalue_unvalued_lines(metric, user)
     return metric
@@ -196,6 +199,7 @@ def add_proxy_version(metric: Metric, data: dict, user=None) -> MetricProxy:
     """Record a new proxy version for a metric (admin)."""
     proxy = _new_proxy_version(metric, data, user)
     db.session.commit()
+    signals.notify(signals.catalog_changed, metric_code=metric.code)
     if proxy.value is not None:
         revalue_unvalued_lines(metric, user)
     return proxy

@@ -10,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -37,6 +37,7 @@ from marketplace.impact.schemas import plain
 from marketplace.impact.sroi import DEFAULT_DISCOUNT_RATE
 from marketplace.initiatives.models import THEME_LABELS
 from marketplace.initiatives.services import get_initiative_by_slug
+from marketplace.pagecache import cached_page
 
 bp = Blueprint("impact", __name__)
 
@@ -58,6 +59,20 @@ def impact_percent(value) -> str:
     return format_percent(Decimal(str(value)), format="#,##0.##%")
 
 
+@bp.app_template_global("filters_text")
+def filters_text(deadweight, displacement, attribution, drop_off, years) -> str:
+    """An outcome's SROI filters in words: "deadweight 25%, displacement 0%, ..., 3 years"."""
+    return _(
+        "deadweight %(deadweight)s, displacement %(displacement)s, attribution %(attribution)s,"
+        " drop-off %(drop_off)s a year, %(years)s",
+        deadweight=impact_percent(deadweight),
+        displacement=impact_percent(displacement),
+        attribution=impact_percent(attribution),
+        drop_off=impact_percent(drop_off),
+        years=ngettext("%(num)d year", "%(num)d years", years or 1),
+    )
+
+
 @bp.app_template_global("value_kind_labels")
 def value_kind_labels() -> dict:
     return VALUE_KIND_LABELS
@@ -72,6 +87,7 @@ def evidence_level_label(level) -> str:
 
 
 @bp.route("/methodology")
+@cached_page(lambda: ["catalog"])
 def methodology():
     """How social value is computed, and every proxy with its source."""
     metrics = catalog.list_metrics()

@@ -11,12 +11,14 @@ from marketplace.initiatives import services
 from marketplace.initiatives.forms import CoOwnerForm, InitiativeForm
 from marketplace.initiatives.models import THEME_LABELS, InitiativeStatus
 from marketplace.initiatives.page import page_sections
+from marketplace.pagecache import cached_page
 from marketplace.uploads import stored_path
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 
 
 @bp.route("")
+@cached_page(lambda: ["initiatives"])
 def index():
     page = request.args.get("page", 1, type=int)
     filters = {
@@ -58,12 +60,28 @@ def create():
             show_errors(form, error)
         else:
             flash(_("Your initiative is saved as a draft. Publish it when it is ready."), "success")
+            _warn_when_not_placed(initiative)
             return redirect(url_for("initiatives.detail", slug=initiative.slug))
     status = 422 if form.errors else 200
     return render_template("initiatives/form.html", form=form, initiative=None), status
 
 
+def _warn_when_not_placed(initiative) -> None:
+    """Saving works without the geocoder; the owner learns that the map has to wait."""
+    if services.needs_placing(initiative):
+        flash(
+            _(
+                "We could not find postcode %(postcode)s on the map just now, so your initiative "
+                "is not on the map yet. Everything else is saved; save again later to try once "
+                "more.",
+                postcode=initiative.postcode,
+            ),
+            "warning",
+        )
+
+
 @bp.route("/<slug>")
+@cached_page(lambda slug: [f"initiative:{services.initiative_id_for_slug(slug)}", "exchange"])
 def detail(slug: str):
     initiative = services.get_initiative_by_slug(slug, current_user)
     return render_template(
@@ -92,6 +110,7 @@ def edit(slug: str):
             show_errors(form, error)
         else:
             flash(_("Your changes are saved."), "success")
+            _warn_when_not_placed(initiative)
             return redirect(url_for("initiatives.detail", slug=initiative.slug))
     status = 422 if form.errors else 200
     return render_template("initiatives/form.html", form=form, initiative=initiative), status

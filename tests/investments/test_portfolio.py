@@ -1,6 +1,8 @@
 """One portfolio, two returns: gifts and investments side by side, the investment at its
 outstanding principal as input for attribution, with outstanding, interest received and XIRR."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -99,8 +101,11 @@ def test_portfolio_pages_show_kind_and_the_financial_return(
     assert "Uitstaand" in holding.get_data(as_text=True)
     assert client.get(f"/portfolio/holdings/{initiative.id}?kind=bond").status_code == 404
     csv_text = client.get("/portfolio/holdings.csv").get_data(as_text=True)
-    header = csv_text.lstrip("\ufeff").splitlines()[0]
-    assert header.endswith("kind,invested_eur,outstanding_eur,interest_received_eur,xirr_percent")
+    rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")), delimiter=";"))
+    lent = next(r for r in rows if r["Soort"] == "Sociale lening")
+    assert lent["Geïnvesteerd (EUR)"] == "1200,00"
+    assert lent["XIRR"].startswith("0,")  # a fraction, like the share
+    assert {"Uitstaand (EUR)", "Ontvangen rente (EUR)"} <= set(lent)
 
 
 def test_investors_without_gifts_get_reports_too(make_user, make_offer):

@@ -13,7 +13,9 @@ from marketplace.reporting.models import Report
 from tests.investments.conftest import close_now, pass_checks, start_on, subscribe_paid
 
 
-def test_an_investors_report_shows_the_financial_return(owner, make_user, make_offer):
+def test_an_investors_report_shows_the_financial_return(
+    client, login, owner, make_user, make_offer
+):
     lender = pass_checks(make_user(name="Rianne Rapport"))
     offer = make_offer(target="1200.00", maximum="1200.00", term_months=12)
     subscribe_paid(offer, lender, "1200.00")
@@ -27,10 +29,13 @@ def test_an_investors_report_shows_the_financial_return(owner, make_user, make_o
     report = db.session.scalar(
         select(Report).where(Report.owner_type == "user", Report.owner_id == lender.id)
     )
-    assert report is not None and report.pdf.startswith(b"%PDF")
+    assert report is not None
     assert "Je investeringen: het financiële rendement" in report.html
     assert "Sociale lening" in report.html
     assert "1.200,00" in report.html  # invested
     assert "5,00" in report.html  # interest received: € 5,00
     mail = db.session.scalar(select(MailMessage).where(MailMessage.report_id == report.id))
     assert "Je investeringen" in mail.html
+    login(lender)
+    pdf = client.get(f"/impact-reports/{report.id}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
