@@ -1,7 +1,7 @@
 """investments: offers, sheets, subscriptions and their ledger, repayments, payouts, investor profiles
 
 Revision ID: 19fb4f3bcdb4
-Revises: 0c2acff3cdd1
+Revises: 34284bc36371
 Create Date: 2026-11-30 10:50:08.601827
 
 """
@@ -13,7 +13,7 @@ import marketplace.timeutil
 
 # revision identifiers, used by Alembic.
 revision = '19fb4f3bcdb4'
-down_revision = '0c2acff3cdd1'
+down_revision = '34284bc36371'
 branch_labels = None
 depends_on = None
 
