@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
-from marketplace.i18n import babel_locale_name
 from marketplace.initiatives.models import THEME_LABELS
 from marketplace.investments import offers, queries, summaries
 from marketplace.investments.models import KIND_LABELS, Offer, OfferKind, OfferStatus
@@ -20,7 +19,6 @@ from marketplace.investments.schedules import Frequency, Repayment
 from marketplace.investments.sheet import render_sheet_html, render_sheet_pdf
 from marketplace.investments.subscribe import takes_subscriptions
 from marketplace.money import parse_cents
-from marketplace.numbers import format_fraction_percent
 from marketplace.templating import money_filter as format_money
 
 bp = Blueprint("offers", __name__)
@@ -75,12 +73,6 @@ def repayment_label(value) -> str:
 @bp.app_template_global()
 def frequency_label(value) -> str:
     return str(FREQUENCY_LABELS[Frequency(value)]) if value else ""
-
-
-@bp.app_template_filter("percent2")
-def percent2(value) -> str:
-    """A fraction as a percentage with two decimals, by Babel ("4,50%" in Dutch)."""
-    return "" if value is None else format_fraction_percent(value, 2, locale=babel_locale_name())
 
 
 @bp.app_template_filter("money_text")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role
-from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.donations.providers import get_provider
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.extensions import db
 from marketplace.figures import build, invested, refresh
 from marketplace.investments import offers, protection
