@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_listeners()
     register_initiative_page(app)
+    register_payment_kinds(app)
     return app
 
 
@@ -55,6 +56,7 @@ def import_models() -> None:
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
+    from marketplace.investments import models as _investments  # noqa: F401
     from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
@@ -71,6 +73,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.impact.report_views import bp as outcome_reports_bp
     from marketplace.impact.views import bp as impact_bp
     from marketplace.initiatives.views import bp as initiatives_bp
+    from marketplace.investments.admin_views import bp as offer_admin_bp
+    from marketplace.investments.investor_views import bp as investor_bp
+    from marketplace.investments.owner_views import bp as offer_owner_bp
+    from marketplace.investments.views import bp as offers_bp
     from marketplace.organisations.views import bp as organisations_bp
     from marketplace.pages import bp as pages_bp
     from marketplace.portfolios.views import bp as portfolios_bp
@@ -88,6 +94,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outcome_reports_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(offers_bp)
+    app.register_blueprint(investor_bp)
+    app.register_blueprint(offer_owner_bp)
+    app.register_blueprint(offer_admin_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -99,6 +109,8 @@ def register_api(app: Flask) -> None:
     from marketplace.figures.api import blp as figures_blp
     from marketplace.impact.api import blp as impact_blp
     from marketplace.initiatives.api import blp as initiatives_blp
+    from marketplace.investments.api import blp as investments_blp
+    from marketplace.investments.investor_api import blp as investor_blp
     from marketplace.organisations.api import blp as organisations_blp
     from marketplace.portfolios.api import blp as portfolios_blp
     from marketplace.reporting.api import blp as reporting_blp
@@ -115,6 +127,8 @@ def register_api(app: Flask) -> None:
         portfolios_blp,
         exchange_blp,
         reporting_blp,
+        investments_blp,
+        investor_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -167,5 +181,26 @@ def register_initiative_page(app: Flask) -> None:
     from marketplace.exchange.views import initiative_section as exchange_section
     from marketplace.figures.page import funding_section, impact_section
     from marketplace.initiatives.page import set_sections
+    from marketplace.investments.views import offers_section
 
-    set_sections(app, (funding_section, donor_wall_section, impact_section, exchange_section))
+    set_sections(
+        app,
+        (funding_section, donor_wall_section, offers_section, impact_section, exchange_section),
+    )
+
+
+def register_payment_kinds(app: Flask) -> None:
+    """Payments that are not gifts but go through the same providers and webhooks."""
+    from marketplace.donations.payment_kinds import PaymentKind, set_payment_kinds
+    from marketplace.investments import payments as investment_payments
+
+    set_payment_kinds(
+        app,
+        (
+            PaymentKind(
+                "investment",
+                investment_payments.owns_payment,
+                investment_payments.refresh_payment,
+            ),
+        ),
+    )

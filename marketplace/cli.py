@@ -11,6 +11,7 @@ from marketplace.errors import DomainError
 from marketplace.exchange.cli import exchange_cli
 from marketplace.figures.cli import figures_cli
 from marketplace.impact.cli import metrics_cli
+from marketplace.investments.cli import offers_cli
 from marketplace.jobs import scheduler_command
 from marketplace.mail.cli import mail_cli
 from marketplace.portfolios.cli import portfolios_cli
@@ -80,4 +81,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(exchange_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(offers_cli)
     app.cli.add_command(scheduler_command)

@@ -45,6 +45,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         cache_settings(),
         impact_settings(),
         scheduling_settings(),
+        investment_settings(),
         site_settings(),
     ):
         config.update(section)
@@ -212,6 +213,18 @@ def scheduling_settings() -> dict:
     return {
         "REPORT_CLAIM_LEASE_SECONDS": env_int("REPORT_CLAIM_LEASE_SECONDS", 900),
         "REPORT_BUILD_WORKERS": os.environ.get("REPORT_BUILD_WORKERS") or None,
+    }
+
+
+def investment_settings() -> dict:
+    """Investments: the licence text and the risk warning shown on every offer page (per
+    language; empty = the built-in text), and the grace days before an instalment is late."""
+    return {
+        "INVESTMENT_LICENCE_TEXT_NL": os.environ.get("INVESTMENT_LICENCE_TEXT_NL", ""),
+        "INVESTMENT_LICENCE_TEXT_EN": os.environ.get("INVESTMENT_LICENCE_TEXT_EN", ""),
+        "INVESTMENT_RISK_WARNING_NL": os.environ.get("INVESTMENT_RISK_WARNING_NL", ""),
+        "INVESTMENT_RISK_WARNING_EN": os.environ.get("INVESTMENT_RISK_WARNING_EN", ""),
+        "INVESTMENT_LATE_GRACE_DAYS": env_int("INVESTMENT_LATE_GRACE_DAYS", 3),
     }
 
 

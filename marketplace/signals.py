@@ -108,6 +108,19 @@ mail_sent = _signals.signal(
     """,
 )
 
+investment_changed = _signals.signal(
+    "investment-changed",
+    doc="""Capital invested in an initiative changed: an offer was funded, an instalment or a
+    member's exit repaid principal, or an offer defaulted (its written-off principal keeps
+    counting as input).
+
+    Sent by `marketplace.investments` (closing, repayments, defaults, exits) after its commit.
+    Keyword arguments: `initiative_id`, `offer_id`, `kind` (member_share | loan | bond),
+    `reason` (funded | repayment | exit | default). The figures rebuild the initiative's invested
+    capital and its investors' series.
+    """,
+)
+
 exchange_refreshed = _signals.signal(
     "exchange-refreshed",
     doc="""The exchange's quotes, indices and peer groups were rebuilt (`exchange.quotes`).

@@ -22,7 +22,8 @@ LAYERS: list[set[str]] = [
     {"api"},
     {"organisations"},
     {"initiatives"},
-    {"donations", "investments", "community"},
+    {"donations", "community"},
+    {"investments"},  # may use the donations' providers and status helpers
     {"impact"},
     {"figures"},
     {"exchange"},

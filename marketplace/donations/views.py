@@ -31,6 +31,7 @@ from marketplace.donations.forms import (
     SimulatorForm,
 )
 from marketplace.donations.models import Contribution, ContributionStatus, EventKind
+from marketplace.donations.payment_kinds import refresh_any
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.donations.simulator_state import SimulatorPayment
@@ -265,7 +266,7 @@ def simulator_checkout(payment_id: str):
             abort(400)
         # The same status-update path a real provider's webhook takes.
         with contextlib.suppress(ServiceUnavailable):  # the return page/reconcile catch up
-            payment_status.refresh_payment("simulator", payment_id, source="simulator")
+            refresh_any("simulator", payment_id, source="simulator")
         return redirect(payment.redirect_url or url_for("pages.home"), code=303)
     return render_template("donations/simulator.html", payment=payment, form=form)
 

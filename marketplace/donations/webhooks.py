@@ -5,7 +5,7 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
-from marketplace.donations import status
+from marketplace.donations.payment_kinds import refresh_any
 from marketplace.donations.providers import PROVIDERS, get_provider
 from marketplace.donations.providers.base import InvalidSignature
 from marketplace.errors import NotFound, json_error
@@ -41,7 +41,7 @@ def webhook(provider: str):
         log.warning("%s webhook refused: %s", provider, error)
         return json_error(400, "Invalid signature.")
     for trigger in triggers:
-        status.refresh_payment(
+        refresh_any(
             provider, trigger.payment_id, source="webhook", extra_chargebacks=trigger.chargebacks
         )
     return jsonify({"received": True}), 200

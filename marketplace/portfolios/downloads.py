@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from marketplace.figures.models import VALUE_KINDS
 from marketplace.impact.models import VALUE_KIND_LABELS
+from marketplace.investments.models import KIND_LABELS, OfferKind
 from marketplace.money import cents_to_decimal
 from marketplace.portfolios.build import Portfolio
 from marketplace.portfolios.exports import RATIO_PLACES, SHARE_PLACES, month_text
@@ -28,6 +29,27 @@ def _ratio(value: Decimal | None, places: Decimal = RATIO_PLACES) -> Decimal | N
 
 def _day(moment: datetime | None) -> date | None:
     return None if moment is None else to_amsterdam(moment).date()
+
+
+def holding_kind_label(kind: str) -> str:
+    """Gift, member shares, social loan or bond."""
+    return _("Gift") if kind == "gift" else str(KIND_LABELS[OfferKind(kind)])
+
+
+def _money(cents: int | None) -> Decimal | None:
+    return None if cents is None else cents_to_decimal(cents)
+
+
+def investment_cells(holding) -> list:
+    """Kind, invested, outstanding, interest received and XIRR (empty for a gift)."""
+    money = holding.investment
+    return [
+        holding_kind_label(holding.kind),
+        _money(money.invested_cents) if money else None,
+        _money(money.outstanding_cents) if money else None,
+        _money(money.interest_received_cents) if money else None,
+        _ratio(money.xirr) if money else None,
+    ]
 
 
 def holding_columns() -> list[Column]:
@@ -50,6 +72,11 @@ def holding_columns() -> list[Column]:
         Column(_("Comparable initiatives: first quartile"), "decimal", 4),
         Column(_("Comparable initiatives: median"), "decimal", 4),
         Column(_("Comparable initiatives: third quartile"), "decimal", 4),
+        Column(_("Kind")),
+        Column(_("Invested (EUR)"), "money"),
+        Column(_("Outstanding (EUR)"), "money"),
+        Column(_("Interest received (EUR)"), "money"),
+        Column(_("XIRR"), "percent"),
     ]
 
 
@@ -78,6 +105,7 @@ def holdings_table(portfolio: Portfolio) -> Table:
                 _ratio(c.q1) if c else None,
                 _ratio(c.median) if c else None,
                 _ratio(c.q3) if c else None,
+                *investment_cells(h),
             ]
         )
     return Table(_("Holdings"), holding_columns(), rows)
@@ -92,9 +120,10 @@ def series_table(portfolio: Portfolio) -> Table:
         Column(_("Given (EUR)"), "money"),
         Column(_("Attributed social value (EUR)"), "money"),
         Column(_("Social return"), "decimal", 4),
+        Column(_("Kind")),
     ]
 
-    def row(point, initiative_id, name) -> list:
+    def row(point, initiative_id, name, kind) -> list:
         return [
             month_text(point.month),
             initiative_id,
@@ -102,9 +131,11 @@ def series_table(portfolio: Portfolio) -> Table:
             cents_to_decimal(point.given_cents),
             _euros(point.attributed_value),
             _ratio(point.social_return),
+            kind,
         ]
 
-    rows = [row(p, None, None) for p in portfolio.series]
+    rows = [row(p, None, None, None) for p in portfolio.series]
     for h in portfolio.holdings:
-        rows += [row(p, h.initiative.id, h.initiative.name) for p in h.series]
+        kind = holding_kind_label(h.kind)
+        rows += [row(p, h.initiative.id, h.initiative.name, kind) for p in h.series]
     return Table(_("Monthly figures"), columns, rows)

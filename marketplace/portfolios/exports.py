@@ -50,8 +50,34 @@ def point_json(point) -> dict:
     }
 
 
+def percent(value: Decimal | None) -> str | None:
+    """A yearly return as a percentage with two decimals ("5.12"), like an interest rate."""
+    return None if value is None else str((value * 100).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def cents_or_none(cents: int | None) -> str | None:
+    return None if cents is None else format_cents(cents)
+
+
+def investment_json(holding: Holding) -> dict:
+    """The money side of an investment holding (None for gifts): invested, outstanding principal,
+    interest received, expected against received, XIRR (% a year) and the offer's status."""
+    money = holding.investment
+    return {
+        "invested": cents_or_none(money.invested_cents) if money else None,
+        "outstanding": cents_or_none(money.outstanding_cents) if money else None,
+        "interest_received": cents_or_none(money.interest_received_cents) if money else None,
+        "expected": cents_or_none(money.expected_cents) if money else None,
+        "received": cents_or_none(money.received_cents) if money else None,
+        "written_off": cents_or_none(money.written_off_cents) if money else None,
+        "xirr": percent(money.xirr) if money else None,
+        "investment_status": money.status if money else None,
+    }
+
+
 def holding_json(holding: Holding, *, with_series: bool = False) -> dict:
     data = {
+        "kind": holding.kind,
         "initiative_id": holding.initiative.id,
         "initiative_name": holding.initiative.name,
         "initiative_slug": holding.initiative.slug,
@@ -67,6 +93,7 @@ def holding_json(holding: Holding, *, with_series: bool = False) -> dict:
         "initiative_inputs": format_cents(holding.inputs_cents),
         "initiative_social_value": euros(holding.initiative_value),
         "comparison": _comparison(holding),
+        **investment_json(holding),
     }
     if with_series:
         data["series"] = [point_json(p) for p in holding.series]

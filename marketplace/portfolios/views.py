@@ -16,9 +16,11 @@ from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
+from marketplace.investments.models import OfferStatus
 from marketplace.money import format_euros, format_money
 from marketplace.numbers import format_fraction_percent, format_number
 from marketplace.portfolios import build, downloads, exports, periods, watchlist
+from marketplace.portfolios.downloads import holding_kind_label
 
 bp = Blueprint("portfolios", __name__)
 VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.items()]
@@ -99,6 +101,10 @@ class PageFormat:
             value = self.timezone.normalize(value.astimezone(self.timezone)).date()
         return _format_date(value, fmt or "medium", self.locale)
 
+    def percent(self, value: Decimal | None) -> str:
+        """A yearly return (a fraction) as a percentage with two decimals: "5,12%"."""
+        return "" if value is None else format_fraction_percent(value, 2, locale=self.money_locale)
+
     def theme(self, theme) -> str:
         if theme not in self._themes:
             self._themes[theme] = theme.label
@@ -129,10 +135,14 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
         ref = h.initiative
         c = h.comparison
         position = c.position(h.social_return) if c else None
+        kind_arg = "" if h.kind == "gift" else ("&" if "?" in suffix else "?") + f"kind={h.kind}"
         rows.append(
             SimpleNamespace(
                 id=ref.id,
-                url=f"{prefix}{ref.id}{suffix}",
+                url=f"{prefix}{ref.id}{suffix}{kind_arg}",
+                kind=h.kind,
+                kind_label=holding_kind_label(h.kind),
+                money=money_row(h, fmt),
                 name=ref.name,
                 theme=ref.theme.value,
                 theme_label=fmt.theme(ref.theme),
@@ -155,6 +165,23 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
             )
         )
     return rows
+
+
+def money_row(holding, fmt: "PageFormat") -> SimpleNamespace | None:
+    """The financial side of an investment holding as display strings (None for a gift)."""
+    money = holding.investment
+    if money is None:
+        return None
+    return SimpleNamespace(
+        invested=fmt.money(money.invested_cents),
+        outstanding=fmt.money(money.outstanding_cents),
+        interest=fmt.money(money.interest_received_cents),
+        expected=None if money.expected_cents is None else fmt.money(money.expected_cents),
+        received=fmt.money(money.received_cents),
+        written_off=fmt.money(money.written_off_cents) if money.written_off_cents else None,
+        xirr=fmt.percent(money.xirr) if money.xirr is not None else None,
+        status=OfferStatus(money.status).label,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -274,12 +301,16 @@ def organisation_xlsx(organisation_id: int, kind: str):
 def _holding_page(funder, initiative_id: int, organisation=None):
     first, last, period = _period()
     portfolio = build.build_portfolio(funder, first=first, last=last)
-    holding = build.holding_of(portfolio, initiative_id)
+    kind = request.args.get("kind") or "gift"
+    holding = build.holding_of(portfolio, initiative_id, kind)
     holding.series = build.holding_series(portfolio, holding)
+    fmt = PageFormat()
     return render_template(
         "portfolios/holding.html",
         portfolio=portfolio,
         holding=holding,
+        kind_label=holding_kind_label(holding.kind),
+        money=money_row(holding, fmt),
         organisation=organisation,
         period=period,
         chart_json=json.dumps(exports.holding_chart_data(holding)),

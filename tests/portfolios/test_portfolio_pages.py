@@ -283,7 +283,7 @@ def test_holding_rows_link_to_their_holding_page(app, client, foundation, login)
         expected = url_for(
             "portfolios.organisation_holding", organisation_id=org.id, initiative_id=zorg.id
         )
-    row = html.split(f'<tr data-initiative-id="{zorg.id}">')[1].split("</tr>")[0]
+    row = html.split(f'<tr data-initiative-id="{zorg.id}" data-kind="gift">')[1].split("</tr>")[0]
     assert f'<a href="{expected}">Zorg Oost</a>' in row
     assert client.get(expected).status_code == 200
 
