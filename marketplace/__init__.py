@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(Path(app.instance_path), config))
 
     register_extensions(app)
+    register_edges(app)
     register_blueprints(app)
     register_api(app)
     register_errorhandlers(app)
@@ -54,6 +55,13 @@ def import_models() -> None:
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
+
+
+def register_edges(app: Flask) -> None:
+    """Input checks every request passes (ids the database holds, no NUL), before any route."""
+    from marketplace.inputs import register_edges as register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

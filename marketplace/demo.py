@@ -23,7 +23,9 @@ def database_is_empty() -> bool:
 def seed_accounts() -> dict[str, User]:
     users = {}
     for email, name, role, kind in DEMO_ACCOUNTS:
-        user = find_user_by_email(email) or create_user(email, DEMO_PASSWORD, name, Role(role))
+        user = find_user_by_email(email) or create_user(
+            email, DEMO_PASSWORD, name, Role(role), confirmed=True
+        )
         users[kind] = user
     return users
 

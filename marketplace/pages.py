@@ -1,9 +1,8 @@
 """Site-wide pages: home, language switch, health check."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from sqlalchemy import text
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
-from marketplace.extensions import db
+from marketplace.health import health_report
 from marketplace.initiatives import services as initiative_services
 from marketplace.initiatives.models import THEME_LABELS
 from marketplace.security import safe_next
@@ -27,8 +26,9 @@ def switch_language(code: str):
 
 @bp.route("/healthz")
 def health():
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """200 {"status": "ok", "database": "ok"}; 503 with "database": "unreachable" within a
+    second when the database cannot be reached (for load balancers and monitoring)."""
+    return health_report(current_app._get_current_object())
 
 
 @bp.route("/ping")

@@ -22,7 +22,7 @@ from marketplace.accounts.passwords import (
 )
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
-from marketplace.mail import Mail, send_mail
+from marketplace.mail import Mail, send_or_queue
 from marketplace.timeutil import utcnow
 
 TOKEN_PREFIX = "ib_"  # noqa: S105 (a prefix, not a secret)
@@ -53,9 +53,19 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_user(
-    email: str, password: str, name: str = "", role: Role = Role.USER, locale: str = "nl"
+    email: str,
+    password: str,
+    name: str = "",
+    role: Role = Role.USER,
+    locale: str = "nl",
+    *,
+    confirmed: bool = False,
 ) -> User:
-    """Create an account; raises InvalidInput when the e-mail is taken or the password weak."""
+    """Create an account; raises InvalidInput when the e-mail is taken or the password weak.
+
+    `confirmed` only where the address is known to be right (an admin's `users create`, the demo);
+    everyone else confirms it through the link of `register_account` before logging in.
+    """
     email = normalise_email(email)
     check_password_rules(password)
     if find_user_by_email(email):
@@ -67,6 +77,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         locale=locale,
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
     db.session.commit()
@@ -118,13 +129,13 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def _password_fingerprint(user: User) -> str:
+def password_fingerprint(user: User) -> str:
     """Part of the reset token, so a token stops working once the password has changed."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def make_reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+    return _reset_serializer().dumps({"uid": user.id, "fp": password_fingerprint(user)})
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -134,7 +145,7 @@ def user_for_reset_token(token: str) -> User | None:
     except (SignatureExpired, BadSignature):
         return None
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
-    if user is None or not hmac.compare_digest(data.get("fp", ""), _password_fingerprint(user)):
+    if user is None or not hmac.compare_digest(data.get("fp", ""), password_fingerprint(user)):
         return None
     return user
 
@@ -155,7 +166,7 @@ def request_password_reset(email: str) -> None:
                 "accounts/mail/reset_password.txt", user=user, link=link, minutes=minutes
             ),
         )
-    send_mail(mail)
+    send_or_queue(mail)
 
 
 def reset_password(token: str, new_password: str) -> User:
@@ -163,6 +174,8 @@ def reset_password(token: str, new_password: str) -> User:
     if user is None:
         message = _("This reset link is invalid or has expired.")
         raise InvalidInput(message, {"token": [message]})
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the link reached the address: it is confirmed
     set_password(user, new_password)
     return user
 

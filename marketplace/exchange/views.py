@@ -13,6 +13,7 @@ from marketplace.errors import NotFound
 from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
 from marketplace.initiatives.models import THEME_LABELS, Theme
+from marketplace.inputs import int_arg, page_arg
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -44,7 +45,7 @@ def _theme_arg() -> str | None:
 @bp.route("/")
 def home():
     """The board: quoted initiatives, sortable and filterable, with the index summary."""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     current = board.board(
         theme=_theme_arg(),
         province=request.args.get("province") or None,
@@ -131,8 +132,7 @@ def municipality(slug: str):
 def map_page():
     """Discover nearby: a map of initiatives and a search by postcode or place with distance."""
     query = (request.args.get("q") or "").strip()
-    radius = request.args.get("radius", 25, type=int) or 25
-    radius = min(max(radius, 1), 200)
+    radius = int_arg("radius", 25, minimum=1, maximum=200)
     place = geo.locate(query) if query else None
     results = board.nearby(place, radius) if place else []
     return render_template(

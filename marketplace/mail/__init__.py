@@ -5,7 +5,7 @@ here imports a domain. `send_mail` sends now and raises; `queue_mail` adds to th
 caller's transaction, and `deliver_due_mail` (the `mail-outbox` job) sends it.
 """
 
-from marketplace.mail.outbox import deliver_due_mail, queue_mail
+from marketplace.mail.outbox import deliver_due_mail, queue_mail, send_or_queue
 from marketplace.mail.transport import Attachment, Mail, send_mail
 
-__all__ = ["Attachment", "Mail", "deliver_due_mail", "queue_mail", "send_mail"]
+__all__ = ["Attachment", "Mail", "deliver_due_mail", "queue_mail", "send_mail", "send_or_queue"]

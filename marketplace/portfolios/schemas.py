@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields
 
+from marketplace.api.schemas import Id, Integer
+
 
 class PortfolioQuerySchema(Schema):
     period = fields.String(
@@ -33,7 +35,7 @@ class PointSchema(Schema):
 class ComparisonSchema(Schema):
     theme = fields.String()
     size_band = fields.String()
-    count = fields.Integer()
+    count = Integer()
     q1 = fields.String()
     median = fields.String()
     q3 = fields.String()
@@ -41,7 +43,7 @@ class ComparisonSchema(Schema):
 
 
 class HoldingSchema(Schema):
-    initiative_id = fields.Integer()
+    initiative_id = Integer()
     initiative_name = fields.String()
     initiative_slug = fields.String()
     theme = fields.String()
@@ -77,12 +79,12 @@ class TotalsSchema(Schema):
 
 class FunderSchema(Schema):
     kind = fields.String()
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
 
 
 class WatchSchema(Schema):
-    initiative_id = fields.Integer()
+    initiative_id = Integer()
     name = fields.String()
     slug = fields.String()
     theme = fields.String()
@@ -99,5 +101,5 @@ class PortfolioSchema(Schema):
 
 
 class WatchInputSchema(Schema):
-    initiative_id = fields.Integer(required=True)
-    organisation_id = fields.Integer(load_default=None, allow_none=True)
+    initiative_id = Id(required=True)
+    organisation_id = Id(load_default=None, allow_none=True)
