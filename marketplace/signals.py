@@ -95,3 +95,19 @@ mail_sent = _signals.signal(
     the last of its mails is.
     """,
 )
+
+exchange_refreshed = _signals.signal(
+    "exchange-refreshed",
+    doc="""The exchange's quotes, indices and peer groups were rebuilt (`exchange.quotes`).
+
+    Keyword arguments: `initiative_ids` (a frozenset of the quotes rebuilt).
+    """,
+)
+
+catalog_changed = _signals.signal(
+    "catalog-changed",
+    doc="""The metric catalog changed: a metric or a proxy version was added or edited.
+
+    Keyword arguments: `metric_code`.
+    """,
+)

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from marketplace.api.schemas import Id, Integer
+from marketplace.api.schemas import Integer
 
 
 class PortfolioQuerySchema(Schema):
@@ -98,8 +98,3 @@ class PortfolioSchema(Schema):
     totals = fields.Nested(TotalsSchema)
     series = fields.List(fields.Nested(PointSchema))
     watchlist = fields.List(fields.Nested(WatchSchema))
-
-
-class WatchInputSchema(Schema):
-    initiative_id = Id(required=True)
-    organisation_id = Id(load_default=None, allow_none=True)
