@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
 def register_api(app: Flask) -> None:
     """The JSON API under /api/v1: each domain's blueprint, bearer tokens, the OpenAPI document."""
     from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
+    from marketplace.api.spec import ErrorResponses
     from marketplace.donations.api import blp as donations_blp
     from marketplace.exchange.api import blp as exchange_blp
     from marketplace.extensions import api, csrf
@@ -106,7 +107,7 @@ def register_api(app: Flask) -> None:
     from marketplace.portfolios.api import blp as portfolios_blp
     from marketplace.reporting.api import blp as reporting_blp
 
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     app.before_request(reject_invalid_token)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     blueprints = (

@@ -219,3 +219,36 @@ def test_every_next_parameter_goes_through_safe_next():
             ):
                 offenders.append(f"{path}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_api_schema_uses_the_bounded_integer():
+    """`marketplace.api.schemas.Integer` (database bounds) everywhere, never marshmallow's own."""
+    offenders = [
+        f"{path}:{number}"
+        for path in sorted(Path("marketplace").rglob("*.py"))
+        if path != Path("marketplace/api/schemas.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "fields.Integer(" in line or "fields.Int(" in line
+    ]
+    assert offenders == []
+
+
+def test_every_operation_documents_its_errors(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            assert {"401", "default"} <= set(responses), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if operation.get("security"):
+                assert "403" in responses, (method, path)
+            success = [code for code in responses if code.startswith("2")]
+            assert success, (method, path)
+            for code in success:
+                content = responses[code].get("content", {})
+                assert code == "204" or content, (method, path, code)
+                if "application/json" in content:
+                    assert "schema" in content["application/json"], (method, path, code)
