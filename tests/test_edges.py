@@ -252,3 +252,13 @@ def test_every_operation_documents_its_errors(client):
                 assert code == "204" or content, (method, path, code)
                 if "application/json" in content:
                     assert "schema" in content["application/json"], (method, path, code)
+
+
+def test_portfolio_months_beyond_the_calendar_are_a_field_error(
+    client, login, make_user, auth_headers
+):
+    user = make_user()
+    api = client.get("/api/v1/portfolio?from=0001-01&to=9999-12", headers=auth_headers(user))
+    assert list(assert_error_format(api, 422)["errors"]) == ["to"]
+    login(user)
+    assert client.get("/portfolio?from=0001-01&to=9999-12").status_code == 200
