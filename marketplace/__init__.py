@@ -33,12 +33,14 @@ def register_extensions(app: Flask) -> None:
     from marketplace.accounts.auth import init_login
     from marketplace.extensions import babel, cache, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale, select_timezone
+    from marketplace.mail import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    outbox.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     init_login(app)
     import_models()
@@ -49,6 +51,7 @@ def import_models() -> None:
     from marketplace import pagecache as _pagecache  # noqa: F401
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
+    from marketplace.donations import simulator_state as _simulator  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
@@ -153,10 +156,12 @@ def register_listeners() -> None:
     """Connect each domain's receivers of the named signals (`marketplace.signals`), in the order
     a fact flows: figures first, then the exchange that reads them. Idempotent."""
     from marketplace import pagecache
+    from marketplace.donations import listeners as donations_listeners
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
     from marketplace.reporting import listeners as reporting_listeners
 
+    donations_listeners.connect()
     figures_listeners.connect()
     exchange_listeners.connect()
     reporting_listeners.connect()

@@ -39,9 +39,22 @@ contribution_changed = _signals.signal(
     doc="""A gift's status or money changed: paid, refunded, charged back, reversed, failed, ...
 
     Sent by `donations.status.apply_payment_status` after its commit, once per change (a replayed
-    webhook that changes nothing sends nothing). Keyword arguments: `contribution_id`,
+    webhook that changes nothing sends nothing), and by `donations.guests.link_guest_gifts` when
+    a guest gift becomes an account's (its funder changed). Keyword arguments: `contribution_id`,
     `initiative_id`, `user_id`, `organisation_id` (None when not on an organisation's behalf),
     `paid_at` (aware UTC datetime, None while unpaid), `newly_paid` (bool).
+    """,
+)
+
+email_confirmed = _signals.signal(
+    "email-confirmed",
+    doc="""An account holder has shown that an e-mail address is theirs.
+
+    Sent by `accounts.services.mark_email_confirmed` after its commit, once per account: when the
+    confirmation link mailed at registration is opened (`accounts.registration.confirm_email`) or
+    a password reset link (it reached the address too). Keyword arguments:
+    `user_id`, `email` (normalised, lower case). Donations links the guest gifts made with that
+    address to the account.
     """,
 )
 

@@ -27,6 +27,7 @@ from marketplace.accounts.models import Role
 from marketplace.accounts.services import create_api_token, create_user
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
+from tests.fakes import fake_pdok
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -64,6 +65,8 @@ def app(database_url, tmp_path_factory):
             # session-wide app does not cache (tests/test_pagecache.py turns it on).
             "CACHE_TYPE": "NullCache",
             "CACHE_NO_NULL_WARNING": True,
+            # No geocoder unless a test starts the PDOK fake (`pdok`): never the real service.
+            "GEOCODER_URL": "",
         }
     )
     app.test_client_class = FreshGlobalsClient
@@ -128,6 +131,7 @@ class FreshGlobalsClient(FlaskClient):
     context (the test's app context stays pushed so that its rolled-back session is shared)."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # close the response as a server does (call_on_close)
         context = _cv_app.get(None)
         if context is None:
             return super().open(*args, **kwargs)
@@ -180,6 +184,15 @@ class Inbox:
         with self.lock:
             self.messages.append(message)
         return "250 OK"
+
+
+@pytest.fixture
+def pdok(app, monkeypatch):
+    """The PDOK Locatieserver fake on a free port; app.config's GEOCODER_URL points at it."""
+    with fake_pdok() as fake:
+        monkeypatch.setitem(app.config, "GEOCODER_URL", fake.api_url)
+        monkeypatch.setitem(app.config, "GEOCODER_TIMEOUT", 1.0)
+        yield fake
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"portfolios"},
     {"reporting", "payouts", "privacy"},
     # wiring: may import everything
-    {"demo", "demo_data", "jobs", "cli", "pages", "health", "__init__"},
+    {"demo", "jobs", "cli", "pages", "health", "__init__"},
 ]  # fmt: skip
 WIRING = LAYERS[-1]
 MAX_MODULE_LINES = 400

@@ -17,12 +17,12 @@ from marketplace.accounts.passwords import hash_password
 from marketplace.accounts.services import (
     check_password_rules,
     find_user_by_email,
+    mark_email_confirmed,
     normalise_email,
     password_fingerprint,
 )
 from marketplace.extensions import db
 from marketplace.mail import Mail, send_or_queue
-from marketplace.timeutil import utcnow
 
 
 def register_account(email: str, password: str, name: str, locale: str = "nl") -> str:
@@ -77,9 +77,7 @@ def confirm_email(token: str) -> User | None:
         or not hmac.compare_digest(str(data.get("fp", "")), password_fingerprint(user))
     ):
         return None
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        db.session.commit()
+    mark_email_confirmed(user)
     return user
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from marketplace import signals
 from marketplace.accounts.models import ApiToken, Role, User
 from marketplace.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -82,6 +83,16 @@ def create_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def mark_email_confirmed(user: User) -> None:
+    """A link mailed to the address was opened: it is the account holder's. Commits, then sends
+    `signals.email_confirmed` (donations adds the gifts given as a guest with it); once only."""
+    if user.email_confirmed_at is not None:
+        return
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    signals.notify(signals.email_confirmed, user_id=user.id, email=user.email)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -174,9 +185,8 @@ def reset_password(token: str, new_password: str) -> User:
     if user is None:
         message = _("This reset link is invalid or has expired.")
         raise InvalidInput(message, {"token": [message]})
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()  # the link reached the address: it is confirmed
     set_password(user, new_password)
+    mark_email_confirmed(user)  # the link reached the address
     return user
 
 

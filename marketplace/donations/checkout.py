@@ -1,16 +1,19 @@
 """Starting a gift: the amount and the choices checked, a contribution created (or the one started
-moments ago reused), and the provider asked for its checkout URL."""
+moments ago reused), and the provider asked for its checkout URL. Account holders and guests (a
+one-off gift with a name and e-mail address) take the same path."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from marketplace.accounts.models import User
+from marketplace.accounts.services import normalise_email
 from marketplace.donations.models import (
     Contribution,
     ContributionStatus,
@@ -24,7 +27,7 @@ from marketplace.donations.providers.base import (
     ProviderRejected,
     ProviderUnavailable,
 )
-from marketplace.donations.urls import path_for, public_url, webhook_url_for
+from marketplace.donations.urls import public_url, return_path_for, webhook_url_for
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
 from marketplace.extensions import db
 from marketplace.i18n import babel_locale_name
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 MIN_AMOUNT_CENTS = 100
 CURRENCIES = ("EUR",)
 MESSAGE_MAX = 1000
+DONOR_NAME_MAX = 200
 # An open contribution whose provider call failed may be retried (same idempotency key) this long.
 REUSE_UNSTARTED = timedelta(minutes=50)
 
@@ -110,6 +114,16 @@ def _validate_method(provider: PaymentProvider, method: str | None, interval: In
 
 
 # ----------------------------------------------------------------------------- checkout
+@dataclass(frozen=True)
+class Donor:
+    """Who gives: an account holder (possibly for an organisation), or a guest without one."""
+
+    user: User | None
+    name: str
+    email: str
+    organisation_id: int | None = None
+
+
 def start_checkout(
     user: User,
     initiative_id: int,
@@ -124,26 +138,60 @@ def start_checkout(
 ) -> Contribution:
     """Create (or reuse) a contribution and get the provider's checkout URL for it."""
     cents = validate_amount(amount, currency)
+    donor = Donor(user, user.name, user.email, check_organisation(user, organisation_id))
+    return _start(donor, initiative_id, cents, currency, method, interval, anonymous, message,
+                  locale)  # fmt: skip
+
+
+def start_guest_checkout(
+    initiative_id: int,
+    amount,
+    *,
+    donor_name: str,
+    donor_email: str,
+    method: str | None = None,
+    interval: str = "once",
+    anonymous: bool = False,
+    message: str = "",
+    locale: str = "nl",
+) -> Contribution:
+    """A gift without an account: the same checkout and status path, once only (monthly giving
+    needs an account, where it can be stopped). Name and e-mail address are for the receipt."""
+    cents = validate_amount(amount, "EUR")
+    if _validate_interval(interval) != Interval.ONCE:
+        raise _invalid("interval", _("Monthly giving needs an account: log in or register."))
+    name = " ".join((donor_name or "").split())
+    if not name or len(name) > DONOR_NAME_MAX:
+        raise _invalid("donor_name", _("Enter your name for the receipt."))
+    try:
+        email = normalise_email(donor_email or "")
+    except InvalidInput:
+        raise _invalid("donor_email", _("Enter a valid e-mail address.")) from None
+    donor = Donor(None, name, email)
+    return _start(donor, initiative_id, cents, "EUR", method, "once", anonymous, message, locale)
+
+
+def _start(donor: Donor, initiative_id, cents, currency, method, interval, anonymous, message,
+           locale) -> Contribution:  # fmt: skip
     currency = currency.upper()
     initiative = db.session.get(Initiative, initiative_id)
     if initiative is None or not initiative.is_published:
         raise NotFound(_("This initiative does not exist."))
     interval_value = _validate_interval(interval)
     message = _validate_message(message)
-    organisation_id = check_organisation(user, organisation_id)
     provider = get_provider()
     method = _validate_method(provider, method, interval_value)
 
     contribution = _reusable_contribution(
-        user, initiative.id, cents, currency, interval_value, method, provider.name
+        donor, initiative.id, cents, currency, interval_value, method, provider.name
     )
     if contribution is not None and contribution.checkout_url:
         return contribution  # an open checkout: send the donor there again, no second payment
     if contribution is None:
         contribution = Contribution(
             initiative_id=initiative.id,
-            user_id=user.id,
-            organisation_id=organisation_id,
+            user_id=donor.user.id if donor.user else None,
+            organisation_id=donor.organisation_id,
             amount_cents=cents,
             currency=currency,
             interval=interval_value,
@@ -151,8 +199,9 @@ def start_checkout(
             method=method,
             anonymous=bool(anonymous),
             message=message,
-            donor_name=user.name,
-            donor_email=user.email,
+            donor_name=donor.name,
+            donor_email=donor.email,
+            locale=locale if locale in ("nl", "en") else "nl",
         )
         _add_contribution(contribution)
     _request_checkout(provider, contribution, initiative, locale)
@@ -181,13 +230,18 @@ def _add_contribution(contribution: Contribution) -> None:
     db.session.commit()
 
 
-def _reusable_contribution(user, initiative_id, cents, currency, interval, method, provider_name):
+def _reusable_contribution(donor: Donor, initiative_id, cents, currency, interval, method,
+                           provider_name):  # fmt: skip
     """The same gift started moments ago: an open checkout, or a provider call that failed."""
     now = utcnow()
+    if donor.user is not None:
+        whose = Contribution.user_id == donor.user.id
+    else:
+        whose = and_(Contribution.user_id.is_(None), Contribution.donor_email == donor.email)
     candidates = db.session.scalars(
         select(Contribution)
         .where(
-            Contribution.user_id == user.id,
+            whose,
             Contribution.initiative_id == initiative_id,
             Contribution.amount_cents == cents,
             Contribution.currency == currency,
@@ -211,7 +265,7 @@ def _reusable_contribution(user, initiative_id, cents, currency, interval, metho
 
 
 def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str):
-    return_path = path_for("donations.return_page", contribution_id=contribution.id)
+    return_path = return_path_for(contribution)
     gift = _("Monthly gift") if contribution.interval == Interval.MONTHLY else _("Gift")
     return CheckoutRequest(
         contribution_id=contribution.id,

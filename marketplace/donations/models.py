@@ -5,7 +5,8 @@ refunded_cents, charged_back_cents, net_cents, anonymous) are what other domains
 
 Every change to money goes through `status.apply_payment_status`; the ledger
 (`ContributionEvent`) holds one row per provider fact, with a unique key, so a replayed webhook
-adds nothing. For every contribution: sum(ledger amounts) == net_cents.
+adds nothing. For every contribution: sum(ledger amounts) == balance_cents (paid − refunded −
+charged back), and net_cents (what counts as given) is that balance, never below zero.
 """
 
 from datetime import datetime
@@ -115,6 +116,8 @@ class Flag(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     LATE_PAYMENT = "late_payment"
     METADATA_MISMATCH = "metadata_mismatch"
+    # Refunds and chargebacks together exceed what was paid (as the provider reports them).
+    BELOW_ZERO = "below_zero"
 
 
 class Contribution(db.Model):
@@ -151,6 +154,13 @@ class Contribution(db.Model):
             postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
             postgresql_where=text("paid_at IS NOT NULL"),
         ),
+        # Guest gifts by address, linked to the account registered with it later.
+        Index(
+            "ix_contributions_guest_email",
+            "donor_email",
+            postgresql_where=text("user_id IS NULL"),
+            sqlite_where=text("user_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +189,8 @@ class Contribution(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     donor_name: Mapped[str] = mapped_column(String(200), default="")
     donor_email: Mapped[str] = mapped_column(String(254), default="")
+    # The language of the donor's mails (a guest has no account that keeps it).
+    locale: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     refunded_cents: Mapped[int] = mapped_column(default=0)
     charged_back_cents: Mapped[int] = mapped_column(default=0)
     recurring_gift_id: Mapped[int | None] = mapped_column(
@@ -208,23 +220,35 @@ class Contribution(db.Model):
     )
 
     @hybrid_property
-    def net_cents(self) -> int:
-        """What counts as given: paid, net of refunds and chargebacks (0 unless paid).
-
-        Also a SQL expression (`select(func.sum(Contribution.net_cents))`): the one definition
-        of a gift's net amount for every query, equal to this value row by row.
-        """
+    def balance_cents(self) -> int:
+        """Paid − refunded − charged back as the provider reported them (0 unless paid); may be
+        negative. Equals the sum of the gift's ledger rows (the money invariant)."""
         if self.paid_at is None:
             return 0
         return self.amount_cents - self.refunded_cents - self.charged_back_cents
 
-    @net_cents.inplace.expression
+    @balance_cents.inplace.expression
     @classmethod
-    def _net_cents_expression(cls):
+    def _balance_cents_expression(cls):
         return case(
             (cls.paid_at.is_(None), 0),
             else_=cls.amount_cents - cls.refunded_cents - cls.charged_back_cents,
         )
+
+    @hybrid_property
+    def net_cents(self) -> int:
+        """What counts as given: the balance, never below zero (such a gift is flagged).
+
+        Also a SQL expression (`select(func.sum(Contribution.net_cents))`): the one definition
+        of a gift's net amount for every query, equal to this value row by row.
+        """
+        return max(self.balance_cents, 0)
+
+    @net_cents.inplace.expression
+    @classmethod
+    def _net_cents_expression(cls):
+        given = cls.amount_cents - cls.refunded_cents - cls.charged_back_cents
+        return case((cls.paid_at.is_(None), 0), (given < 0, 0), else_=given)
 
     @property
     def refundable_cents(self) -> int:
@@ -363,29 +387,13 @@ class RecurringGift(db.Model):
 
     user: Mapped[User] = relationship()
     initiative: Mapped[Initiative] = relationship()
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (RecurringStatus.ACTIVE, RecurringStatus.PENDING)
+
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="recurring_gift",
         foreign_keys=[Contribution.recurring_gift_id],
         order_by=Contribution.id,
     )
-
-
-class SimulatorPayment(db.Model):
-    """The payment simulator's own state (the 'provider side'), kept in the database so that any
-    worker can serve its checkout page. Refused in production by the configuration."""
-
-    __tablename__ = "simulator_payments"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    amount_cents: Mapped[int]
-    currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    description: Mapped[str] = mapped_column(String(255), default="")
-    method: Mapped[str] = mapped_column(String(30), default="ideal")
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    redirect_url: Mapped[str] = mapped_column(String(500), default="")
-    contribution_id: Mapped[int | None]
-    refunds_json: Mapped[str] = mapped_column(Text, default="[]")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,8 +16,9 @@ from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
+from marketplace.donations.urls import path_for, public_url
 from marketplace.extensions import db
-from marketplace.mail import Mail, send_mail
+from marketplace.mail import Mail, deliver_after_response, queue_mail
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
@@ -63,16 +64,23 @@ def receipt_data(contribution: Contribution) -> dict:
 
 
 def receipt_mail(contribution: Contribution) -> Mail:
-    locale = contribution.user.locale if contribution.user else "nl"
+    locale = contribution.user.locale if contribution.user else contribution.locale or "nl"
+    register_url = public_url(path_for("accounts.register"))
     with force_locale(locale):
         data = receipt_data(contribution)
         subject = _("Thank you for your gift to %(name)s", name=data["initiative_name"])
-        text = render_template("donations/mail/receipt.txt", r=data, contribution=contribution)
+        text = render_template(
+            "donations/mail/receipt.txt",
+            r=data,
+            contribution=contribution,
+            register_url=register_url,
+        )
     return Mail(to=contribution.donor_email, subject=subject, text=text)
 
 
 def send_receipt(contribution_id: int) -> bool:
-    """Send the thank-you mail with the gift receipt data, exactly once per paid contribution."""
+    """Queue the thank-you mail with the gift receipt data, exactly once per paid contribution,
+    and have it sent as soon as the response is out (the outbox retries a failure)."""
     if not current_app.config.get("DONATION_RECEIPTS_ENABLED", True):
         return False
     claimed = db.session.execute(
@@ -81,23 +89,14 @@ def send_receipt(contribution_id: int) -> bool:
         .where(Contribution.paid_at.is_not(None))
         .values(receipt_sent_at=utcnow())
     ).rowcount
-    db.session.commit()
-    if not claimed:
-        return False
-    contribution = db.session.get(Contribution, contribution_id)
-    if not contribution.donor_email:
-        return False
-    try:
-        send_mail(receipt_mail(contribution))
-    except Exception:  # noqa: BLE001 - mail must never break a payment; reconcile retries
-        log.exception("receipt for contribution %s not sent", contribution_id)
-        db.session.execute(
-            update(Contribution)
-            .where(Contribution.id == contribution_id)
-            .values(receipt_sent_at=None)
-        )
+    contribution = db.session.get(Contribution, contribution_id) if claimed else None
+    if contribution is None or not contribution.donor_email:
         db.session.commit()
         return False
+    message = queue_mail(receipt_mail(contribution), key=f"receipt:{contribution_id}")
+    db.session.commit()
+    if message is not None:
+        deliver_after_response(message)
     return True
 
 

@@ -40,6 +40,9 @@ class DonationSchema(Schema):
     refunded = CentsAsDecimalString(attribute="refunded_cents")
     charged_back = CentsAsDecimalString(attribute="charged_back_cents")
     net = CentsAsDecimalString(attribute="net_cents")
+    # Refunds and chargebacks exceeded the payment (it counts as zero) or another problem: an
+    # admin looks at it and resolves it.
+    flagged = fields.Boolean()
     checkout_url = fields.Method(
         "get_checkout_url",
         allow_none=True,

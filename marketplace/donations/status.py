@@ -26,6 +26,7 @@ from marketplace.donations.ledger import (
     Ledger,
     apply_chargeback,
     apply_refund,
+    flag_below_zero,
     settle_paid_status,
 )
 from marketplace.donations.models import (
@@ -133,6 +134,7 @@ def _apply_payment_status(
         for chargeback in payment.chargebacks:
             result.changed |= apply_chargeback(contribution, chargeback, ledger)
         settle_paid_status(contribution)
+        flag_below_zero(contribution, ledger)
     result.flagged = ledger.flagged
     change = None
     if _status_and_money(contribution) != before:

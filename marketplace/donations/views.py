@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -24,10 +25,18 @@ from marketplace.accounts.auth import admin_required
 from marketplace.accounts.views import show_errors
 from marketplace.donations import checkout, queries, receipts, recurring, refunds
 from marketplace.donations import status as payment_status
-from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
-from marketplace.donations.models import Contribution, ContributionStatus, SimulatorPayment
+from marketplace.donations.forms import (
+    PRESETS,
+    ConfirmForm,
+    GiveForm,
+    RefundForm,
+    ResolveFlagForm,
+    SimulatorForm,
+)
+from marketplace.donations.models import Contribution, ContributionStatus, Flag
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
 from marketplace.extensions import db, limiter
 from marketplace.initiatives import services as initiative_services
@@ -79,28 +88,16 @@ def donation_account_context(user) -> dict:
 
 
 @bp.route("/initiatives/<slug>/give", methods=["GET", "POST"])
-@login_required
 @limiter.limit(checkout_rate_limit, methods=["POST"])
 def give(slug: str):
-    """Start a gift: validate, create the contribution, send the donor to the checkout."""
+    """Start a gift (with an account, or once as a guest): validate, create the contribution,
+    send the donor to the checkout."""
     initiative = initiative_services.get_initiative_by_slug(slug, current_user)
     form = give_form(initiative)
     status = 200
     if form.validate_on_submit():
         try:
-            contribution = checkout.start_checkout(
-                current_user,
-                initiative.id,
-                form.amount.data,
-                interval=form.interval.data or "once",
-                method=form.method.data or None,
-                anonymous=form.anonymous.data,
-                message=form.message.data or "",
-                organisation_id=int(form.organisation_id.data)
-                if (form.organisation_id.data or "").isdigit()
-                else None,
-                locale=str(get_locale() or "nl"),
-            )
+            contribution = _start_from_form(initiative, form)
         except InvalidInput as error:
             show_errors(form, error)
             status = 422
@@ -118,20 +115,55 @@ def give(slug: str):
     ), status
 
 
+def _start_from_form(initiative, form: GiveForm) -> Contribution:
+    choices = {
+        "method": form.method.data or None,
+        "anonymous": form.anonymous.data,
+        "message": form.message.data or "",
+        "locale": str(get_locale() or "nl"),
+    }
+    if not current_user.is_authenticated:
+        return checkout.start_guest_checkout(
+            initiative.id,
+            form.amount.data,
+            donor_name=form.donor_name.data or "",
+            donor_email=form.donor_email.data or "",
+            interval=form.interval.data or "once",
+            **choices,
+        )
+    organisation = form.organisation_id.data or ""
+    return checkout.start_checkout(
+        current_user,
+        initiative.id,
+        form.amount.data,
+        interval=form.interval.data or "once",
+        organisation_id=int(organisation) if organisation.isdigit() else None,
+        **choices,
+    )
+
+
+def visitor_contribution(contribution_id: int) -> Contribution:
+    """The gift of the signed-in donor, or a guest's gift by the key in its link."""
+    token = request.args.get("token")
+    if not token and not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    return queries.contribution_for_visitor(current_user, contribution_id, token)
+
+
 @bp.route("/donations/<int:contribution_id>/return")
-@login_required
 def return_page(contribution_id: int):
     """Where the provider sends the donor back; shows the real status and keeps it fresh."""
-    contribution = queries.own_contribution(current_user, contribution_id)
+    contribution = visitor_contribution(contribution_id)
     contribution = payment_status.refresh_for_donor(contribution, "return")
-    return render_template("donations/return.html", contribution=contribution)
+    return render_template(
+        "donations/return.html", contribution=contribution, token=request.args.get("token")
+    )
 
 
 @bp.route("/donations/<int:contribution_id>/status")
-@login_required
 def status(contribution_id: int):
     """Small JSON for the return page's polling."""
-    contribution = queries.own_contribution(current_user, contribution_id)
+    contribution = visitor_contribution(contribution_id)
     contribution = payment_status.poll_status(contribution)
     return jsonify(status_json(contribution))
 
@@ -149,30 +181,37 @@ def status_json(contribution: Contribution) -> dict:
 
 
 @bp.route("/donations/<int:contribution_id>/retry", methods=["POST"])
-@login_required
 @limiter.limit(checkout_rate_limit)
 def retry(contribution_id: int):
     """Try again after a failed/canceled/expired payment: a new attempt for the same gift."""
-    old = queries.own_contribution(current_user, contribution_id)
+    old = visitor_contribution(contribution_id)
     if not SimulatorForm().validate_on_submit():
         abort(400)
     if old.status == ContributionStatus.OPEN and old.checkout_url:
         return redirect(old.checkout_url, code=303)
+    same = {
+        "method": old.method,
+        "interval": old.interval.value,
+        "anonymous": old.anonymous,
+        "message": old.message,
+        "locale": str(get_locale() or "nl"),
+    }
+    amount = format_cents(old.amount_cents)
     try:
-        contribution = checkout.start_checkout(
-            current_user,
-            old.initiative_id,
-            format_cents(old.amount_cents),
-            currency=old.currency,
-            method=old.method,
-            interval=old.interval.value,
-            anonymous=old.anonymous,
-            message=old.message,
-            locale=str(get_locale() or "nl"),
-        )
+        if old.user_id is None:
+            contribution = checkout.start_guest_checkout(
+                old.initiative_id, amount, donor_name=old.donor_name,
+                donor_email=old.donor_email, **same,
+            )  # fmt: skip
+        else:
+            owner = queries.own_contribution(current_user, old.id).user  # a linked guest gift
+            contribution = checkout.start_checkout(
+                owner, old.initiative_id, amount, currency=old.currency, **same
+            )
     except (InvalidInput, ServiceUnavailable) as error:
         flash(error.message, "error")
-        return redirect(url_for("donations.return_page", contribution_id=old.id))
+        return redirect(url_for("donations.return_page", contribution_id=old.id,
+                                token=request.args.get("token")))  # fmt: skip
     return redirect(contribution.checkout_url, code=303)
 
 
@@ -207,12 +246,18 @@ def simulator_checkout(payment_id: str):
 
 
 # ------------------------------------------------------------------------ monthly gifts
-@bp.route("/donations/monthly/<int:gift_id>/cancel", methods=["POST"])
+@bp.route("/donations/monthly/<int:gift_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_monthly(gift_id: int):
-    """The donor stops a monthly gift (at the provider too)."""
-    if not SimulatorForm().validate_on_submit():
+    """The donor stops a monthly gift (at the provider too), after confirming it on this page."""
+    gift = recurring.own_recurring_gift(current_user, gift_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not gift.is_running:
+        return render_template("donations/cancel_monthly.html", gift=gift, form=form)
+    if not form.validate_on_submit():
         abort(400)
+    if form.confirm.data != "yes":  # an old one-click form: ask first
+        return redirect(url_for("donations.cancel_monthly", gift_id=gift.id))
     try:
         recurring.cancel_recurring_gift(current_user, gift_id)
     except (ServiceUnavailable, InvalidInput) as error:
@@ -290,19 +335,48 @@ def admin_detail(contribution_id: int):
             flash(_("The refund has been requested."), "success")
             return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
         contribution = db.session.get(Contribution, contribution_id)
+    return _admin_detail_page(contribution, form, ResolveFlagForm(prefix="resolve"), status)
+
+
+def _admin_detail_page(contribution, form, resolve_form, status: int = 200):
     return render_template(
         "donations/admin_detail.html",
         contribution=contribution,
         form=form,
-        flag_form=SimulatorForm(),
+        resolve_form=resolve_form,
     ), status
 
 
-@bp.route("/admin/donations/<int:contribution_id>/unflag", methods=["POST"])
+@bp.route("/admin/donations/<int:contribution_id>/resolve", methods=["POST"])
 @admin_required
-def admin_unflag(contribution_id: int):
-    if not SimulatorForm().validate_on_submit():
-        abort(400)
-    refunds.clear_flag(current_user, contribution_id)
-    flash(_("Flag cleared."), "success")
+def admin_resolve(contribution_id: int):
+    """Resolve a flagged gift with a note (kept in its ledger)."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound()
+    form = ResolveFlagForm(prefix="resolve")
+    if not form.validate_on_submit():
+        return _admin_detail_page(contribution, RefundForm(formdata=None), form, 422)
+    try:
+        refunds.resolve_flag(current_user, contribution_id, form.note.data)
+    except InvalidInput as error:
+        show_errors(form, error)
+        contribution = db.session.get(Contribution, contribution_id)
+        return _admin_detail_page(contribution, RefundForm(formdata=None), form, 422)
+    flash(_("The flag is resolved; your note is in the ledger."), "success")
     return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
+
+
+FLAG_LABELS = {
+    Flag.AMOUNT_MISMATCH: _l("Paid amount differs from the gift"),
+    Flag.LATE_PAYMENT: _l("Paid after the gift had ended"),
+    Flag.METADATA_MISMATCH: _l("The provider names another gift"),
+    Flag.BELOW_ZERO: _l("Refunded and charged back more than was paid"),
+}
+
+
+@bp.app_template_filter("flag_label")
+def flag_label(reason: str) -> str:
+    """The readable reason of a flag ("below_zero: ..." -> its translated label)."""
+    code = (reason or "").split(":", 1)[0]
+    return str(FLAG_LABELS[Flag(code)]) if code in {flag.value for flag in Flag} else reason

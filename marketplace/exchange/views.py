@@ -14,7 +14,7 @@ from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
 from marketplace.initiatives.models import THEME_LABELS, Theme
 from marketplace.inputs import int_arg, page_arg
-from marketplace.pagecache import cached_page
+from marketplace.pagecache import cached_page, do_not_cache
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -141,6 +141,8 @@ def map_page():
     query = (request.args.get("q") or "").strip()
     radius = int_arg("radius", 25, minimum=1, maximum=200)
     place = geo.locate(query) if query else None
+    if place is not None and place.source == "table":
+        do_not_cache()  # the geocoder was down: the next visitor should get its answer
     results = board.nearby(place, radius) if place else []
     return render_template(
         "exchange/map.html",
@@ -216,6 +218,7 @@ def exchange_context() -> dict:
     return {
         "theme_labels": {theme.value: theme.label for theme in Theme},
         "series_label": series_label,
+        "figures_updated_at": board.figures_updated_at,
     }
 
 

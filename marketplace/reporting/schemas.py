@@ -9,6 +9,9 @@ class ArchivedReportSchema(Schema):
     id = Integer()
     owner_type = fields.Function(lambda r: r.owner_type.value, metadata={"type": "string"})
     owner_id = Integer()
+    owner_name = fields.String(
+        metadata={"description": "The person's, organisation's or initiative's name."}
+    )
     cadence = fields.Function(lambda r: r.cadence.value, metadata={"type": "string"})
     period_start = fields.Date()
     period_end = fields.Date()

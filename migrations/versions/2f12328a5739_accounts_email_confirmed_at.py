@@ -1,7 +1,7 @@
 """accounts: email confirmed at
 
 Revision ID: 2f12328a5739
-Revises: d3a520197acb
+Revises: 34284bc36371
 Create Date: 2026-11-30 10:56:19.766260
 
 """
@@ -13,7 +13,7 @@ import marketplace.timeutil
 
 # revision identifiers, used by Alembic.
 revision = '2f12328a5739'
-down_revision = 'd3a520197acb'
+down_revision = '34284bc36371'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from marketplace import create_app
 from marketplace.extensions import db
+from tests.fakes import fake_pdok
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -68,7 +69,14 @@ def browser_path():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, browser_path):
+def live_pdok():
+    """The PDOK Locatieserver fake the live server geocodes with (real HTTP, never PDOK)."""
+    with fake_pdok() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, browser_path, live_pdok):
     instance = tmp_path_factory.mktemp("live")
     app = create_app(
         {
@@ -81,6 +89,7 @@ def live_server(tmp_path_factory, browser_path):
             "PAYMENT_PROVIDER": "simulator",
             "LOGIN_RATE_LIMIT": "10000 per minute",
             "PASSWORD_HASH_COST": "test",
+            "GEOCODER_URL": live_pdok.api_url,
         }
     )
     with app.app_context():

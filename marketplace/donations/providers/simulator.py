@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from marketplace.donations.models import SimulatorPayment
 from marketplace.donations.providers.base import (
     Checkout,
     CheckoutRequest,
@@ -23,6 +22,7 @@ from marketplace.donations.providers.base import (
     Subscription,
     WebhookTrigger,
 )
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.donations.urls import path_for
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow

@@ -1,16 +1,13 @@
 # ruff: noqa: E501  (one initiative per line reads best)
-"""Demo content: realistic Dutch citizen initiatives (fictional organisations in real places)."""
+"""Demo initiatives: realistic Dutch citizen initiatives (fictional organisations in real places),
+created and published by their owner through the initiative services, as on /initiatives/new."""
 
-DEMO_PASSWORD = "impactbeurs-demo"  # noqa: S105 (published demo log-in)
+from sqlalchemy import select
 
-DEMO_ACCOUNTS = [
-    # (e-mail, name, role, what they are)
-    ("admin@impactbeurs.test", "Anouk de Beheerder", "admin", "admin"),
-    ("verifier@impactbeurs.test", "Vincent Verificateur", "verifier", "verifier"),
-    ("donor@impactbeurs.test", "Daan de Gever", "user", "donor"),
-    ("fonds@impactbeurs.test", "Fatima El Fonds", "user", "foundation staff"),
-    ("initiatief@impactbeurs.test", "Ingrid Initiatiefnemer", "user", "initiative owner"),
-]
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.initiatives.models import Initiative, InitiativeStatus
+from marketplace.initiatives.services import create_initiative, set_status
 
 # fmt: off
 DEMO_INITIATIVES = [
@@ -102,3 +99,41 @@ DEMO_DESCRIPTION = (
     "## Waar het geld naartoe gaat\n\n"
     "- materiaal en activiteiten\n- training van vrijwilligers\n- huur van de ruimte\n"
 )
+
+
+def demo_rsin(index: int) -> str:
+    """A distinct 9-digit demo RSIN per initiative."""
+    return f"8{index:08d}"
+
+
+def initiative_fields(index: int, row: dict) -> dict:
+    """The fields of the new-initiative form for one demo initiative."""
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "legal_name": f"Stichting {row['name']}",
+        "theme": row["theme"],
+        "summary": row["summary"],
+        "description": DEMO_DESCRIPTION.format(summary=row["summary"]),
+        "municipality": row["municipality"],
+        "province": row["province"],
+        "postcode": row["postcode"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "funding_goal": row["goal"],
+        "website": f"https://{row['slug']}.example.nl",
+        "anbi": True,
+        "rsin": demo_rsin(index),
+    }
+
+
+def seed_initiatives(owner: User) -> list[Initiative]:
+    """Every demo initiative, created and published by `owner` where it does not exist yet."""
+    initiatives = []
+    for index, row in enumerate(DEMO_INITIATIVES):
+        initiative = db.session.scalar(select(Initiative).where(Initiative.slug == row["slug"]))
+        if initiative is None:
+            initiative = create_initiative(owner, initiative_fields(index, row))
+            set_status(initiative, owner, InitiativeStatus.PUBLISHED)
+        initiatives.append(initiative)
+    return initiatives
