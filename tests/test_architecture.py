@@ -15,7 +15,8 @@ PACKAGE = ROOT / "marketplace"
 LAYERS: list[set[str]] = [
     {
         "config", "extensions", "db", "money", "timeutil", "i18n", "text", "errors",
-        "security", "uploads", "templating", "signals", "geo", "mail", "pagecache",
+        "security", "uploads", "templating", "signals", "geo", "mail", "pagecache", "numbers",
+        "tables",
         "inputs",
     },
     {"accounts"},

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
@@ -19,24 +20,28 @@ from marketplace.donations.models import Contribution
 from marketplace.donations.urls import path_for, public_url
 from marketplace.extensions import db
 from marketplace.mail import Mail, deliver_after_response, queue_mail
+from marketplace.money import cents_to_decimal
+from marketplace.tables import Column, Table
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
 
 METHOD_LABELS = {
     "ideal": "iDEAL",
-    "creditcard": "Card",
-    "card": "Card",
+    "creditcard": _l("Card"),
+    "card": _l("Card"),
     "bancontact": "Bancontact",
-    "directdebit": "SEPA Direct Debit",
-    "sepa_debit": "SEPA Direct Debit",
+    "directdebit": _l("SEPA Direct Debit"),
+    "sepa_debit": _l("SEPA Direct Debit"),
 }
 
 
 def method_label(method: str, ideal_label: str = "iDEAL") -> str:
+    """A payment method as people call it, in their language ("Creditcard" in Dutch); the
+    providers' method codes ("creditcard", "card") are never shown."""
     if method == "ideal":
-        return ideal_label
-    return METHOD_LABELS.get(method, method)
+        return ideal_label or "iDEAL"
+    return str(METHOD_LABELS.get(method, method or ""))
 
 
 def reference(contribution: Contribution) -> str:
@@ -145,3 +150,30 @@ def year_overview_pdf(overview: YearOverview) -> bytes:
         "donations/overview_pdf.html", overview=overview, today=to_amsterdam(utcnow()).date()
     )
     return HTML(string=html).write_pdf()
+
+
+def year_overview_table(overview: YearOverview) -> Table:
+    """The overview's gifts as a table for download (CSV in the reader's dialect, XLSX)."""
+    yes, no = _("Yes"), _("No")
+    columns = [
+        Column(_("Date"), "date"),
+        Column(_("Initiative (legal name)")),
+        Column(_("RSIN")),
+        Column(_("ANBI")),
+        Column(_("Reference")),
+        Column(_("Method")),
+        Column(_("Amount (EUR)"), "money"),
+    ]
+    rows = [
+        [
+            r["paid_at"].date() if r["paid_at"] else None,
+            r["legal_name"],
+            r["rsin"],
+            yes if r["anbi"] else no,
+            r["reference"],
+            r["method"],
+            cents_to_decimal(r["net_cents"]),
+        ]
+        for r in overview.rows
+    ]
+    return Table(_("Your gifts in %(year)d", year=overview.year), columns, rows)

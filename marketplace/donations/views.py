@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from marketplace import tables
 from marketplace.accounts.auth import admin_required
 from marketplace.accounts.views import show_errors
 from marketplace.donations import checkout, queries, receipts, recurring, refunds
@@ -33,7 +34,7 @@ from marketplace.donations.forms import (
     ResolveFlagForm,
     SimulatorForm,
 )
-from marketplace.donations.models import Contribution, ContributionStatus, Flag
+from marketplace.donations.models import Contribution, ContributionStatus, EventKind, Flag
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.donations.simulator_state import SimulatorPayment
@@ -53,7 +54,10 @@ def checkout_rate_limit() -> str:
 
 def give_form(initiative=None) -> GiveForm:
     form = GiveForm()
-    form.method.choices = get_provider().methods()
+    ideal = current_app.config.get("IDEAL_METHOD_LABEL")
+    form.method.choices = [
+        (code, receipts.method_label(code, ideal)) for code, _label in get_provider().methods()
+    ]
     if not form.method.data:
         form.method.data = form.method.choices[0][0]
     organisations = giving_organisations(current_user) if current_user.is_authenticated else []
@@ -61,6 +65,31 @@ def give_form(initiative=None) -> GiveForm:
         (str(organisation.id), organisation.name) for organisation in organisations
     ]
     return form
+
+
+EVENT_KIND_LABELS = {
+    EventKind.STATUS: _l("Status change"),
+    EventKind.PAYMENT: _l("Payment"),
+    EventKind.REFUND: _l("Refund"),
+    EventKind.REFUND_REVERSED: _l("Refund reversed"),
+    EventKind.CHARGEBACK: _l("Chargeback"),
+    EventKind.CHARGEBACK_REVERSED: _l("Chargeback reversed"),
+    EventKind.FLAG: _l("Flagged for an admin"),
+}
+
+
+@bp.app_template_global()
+def payment_status_label(value) -> str:
+    """A stored status ("paid") as people read it ("Betaald"); empty stays empty."""
+    if not value:
+        return "–"
+    known = ContributionStatus._value2member_map_.get(str(value))
+    return known.label if known else str(value)
+
+
+@bp.app_template_global()
+def ledger_kind_label(kind) -> str:
+    return str(EVENT_KIND_LABELS.get(kind, kind))
 
 
 @bp.app_template_global()
@@ -295,6 +324,20 @@ def overview_pdf(year: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="impactbeurs-giften-{year}.pdf"'},
     )
+
+
+@bp.route("/donations/overview/<int:year>.<any(csv, xlsx):fmt>")
+@login_required
+def overview_download(year: int, fmt: str):
+    """The overview's gifts as CSV (Dutch Excel: ";" and "25,00") or XLSX."""
+    if not 2000 <= year <= 2100:
+        raise NotFound()
+    table = receipts.year_overview_table(receipts.year_overview(current_user, year))
+    name = f"impactbeurs-giften-{year}"
+    if fmt == "xlsx":
+        return tables.xlsx_response(table, f"{name}.xlsx")
+    dialect = tables.export_dialect(str(get_locale()))
+    return tables.csv_response(table, f"{name}.csv", dialect)
 
 
 # -------------------------------------------------------------------------------- admin

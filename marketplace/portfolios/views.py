@@ -7,17 +7,19 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 import flask_babel
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace import tables
 from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
 from marketplace.inputs import as_id
 from marketplace.money import format_euros, format_money
-from marketplace.portfolios import build, exports, periods, watchlist
+from marketplace.numbers import format_fraction_percent, format_number
+from marketplace.portfolios import build, downloads, exports, periods, watchlist
 from marketplace.security import safe_next
 
 bp = Blueprint("portfolios", __name__)
@@ -81,6 +83,14 @@ class PageFormat:
     def euros(self, value: Decimal | None) -> str:
         return format_euros(value or Decimal(0), locale=self.money_locale)
 
+    def ratio(self, value) -> str:
+        """A social return (euros per euro) with two decimals: "2,09"."""
+        return format_number(value, 2, locale=self.money_locale)
+
+    def share(self, fraction) -> str:
+        """A share of an initiative's inputs: "12,35%"."""
+        return format_fraction_percent(fraction, 2, locale=self.money_locale)
+
     def date(self, value: date | datetime | None, fmt: str | None = None) -> str:
         """As the |date filter (flask_babel.format_date, in the user's time zone)."""
         if not value:
@@ -132,14 +142,14 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
                 given=fmt.money(h.given_cents),
                 first=fmt.date(h.first_gift_at),
                 last=fmt.date(h.last_gift_at),
-                share="%.2f" % (h.share * 100),  # noqa: UP031 (as the template's |format)
+                share=fmt.share(h.share),
                 value=fmt.euros(h.attributed_value),
-                ratio=None if h.social_return is None else "%.2f" % h.social_return,  # noqa: UP031
+                ratio=None if h.social_return is None else fmt.ratio(h.social_return),
                 comparison=c
                 and SimpleNamespace(
-                    q1="%.2f" % c.q1,  # noqa: UP031
-                    median="%.2f" % c.median,  # noqa: UP031
-                    q3="%.2f" % c.q3,  # noqa: UP031
+                    q1=fmt.ratio(c.q1),
+                    median=fmt.ratio(c.median),
+                    q3=fmt.ratio(c.q3),
                     text=fmt.comparables(c),
                     position=position,
                     position_label=labels[position] if position else None,
@@ -217,35 +227,50 @@ def organisation_portfolio(organisation_id: int):
     return _portfolio_page(org, org)
 
 
-def _csv_response(text: str, filename: str) -> Response:
-    return Response(
-        "\ufeff" + text,  # BOM: Excel opens UTF-8 correctly
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _csv(funder, kind: str, stem: str):
+def _download(funder, kind: str, stem: str, fmt: str):
+    """The holdings or the monthly series as CSV (in the reader's spreadsheet dialect) or XLSX."""
     first, last, _period_name = _period()
     portfolio = build.build_portfolio(
         funder, first=first, last=last, with_holding_series=kind == "series"
     )
     if kind == "holdings":
-        return _csv_response(exports.holdings_csv(portfolio), f"{stem}-holdings.csv")
-    return _csv_response(exports.series_csv(portfolio), f"{stem}-monthly.csv")
+        table, name = downloads.holdings_table(portfolio), f"{stem}-holdings"
+    else:
+        table, name = downloads.series_table(portfolio), f"{stem}-monthly"
+    if fmt == "xlsx":
+        return tables.xlsx_response(table, f"{name}.xlsx")
+    dialect = tables.export_dialect(str(flask_babel.get_locale()))
+    return tables.csv_response(table, f"{name}.csv", dialect)
 
 
 @bp.route("/portfolio/<any(holdings, series):kind>.csv")
 @login_required
 def my_csv(kind: str):
-    return _csv(current_user, kind, "portfolio")
+    """Your portfolio's holdings or monthly series as CSV (Dutch Excel: ";" and "1234,56")."""
+    return _download(current_user, kind, "portfolio", "csv")
+
+
+@bp.route("/portfolio/<any(holdings, series):kind>.xlsx")
+@login_required
+def my_xlsx(kind: str):
+    """The same table as an Excel workbook."""
+    return _download(current_user, kind, "portfolio", "xlsx")
 
 
 @bp.route("/organisations/<int:organisation_id>/portfolio/<any(holdings, series):kind>.csv")
 @login_required
 def organisation_csv(organisation_id: int, kind: str):
+    """An organisation's portfolio tables as CSV (members only)."""
     org = build.organisation_portfolio_owner(organisation_id, current_user)
-    return _csv(org, kind, f"portfolio-{org.slug}")
+    return _download(org, kind, f"portfolio-{org.slug}", "csv")
+
+
+@bp.route("/organisations/<int:organisation_id>/portfolio/<any(holdings, series):kind>.xlsx")
+@login_required
+def organisation_xlsx(organisation_id: int, kind: str):
+    """An organisation's portfolio tables as XLSX (members only)."""
+    org = build.organisation_portfolio_owner(organisation_id, current_user)
+    return _download(org, kind, f"portfolio-{org.slug}", "xlsx")
 
 
 def _holding_page(funder, initiative_id: int, organisation=None):

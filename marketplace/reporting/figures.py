@@ -223,7 +223,7 @@ def _highlights(start: date, end: date) -> dict[int, list[Highlight]]:
         .order_by(OutcomeReport.period_start, OutcomeReport.id)
     )
     for report in reports:
-        lines = [(v.metric.name, Decimal(v.quantity), v.metric.unit) for v in report.values]
+        lines = [(v.metric.name, Decimal(v.quantity), v.metric.unit_label) for v in report.values]
         result[report.initiative_id].append(
             Highlight(report.period_start, report.period_end, report.evidence_level, lines)
         )

@@ -47,7 +47,8 @@ def test_donate_with_the_simulator_moves_the_progress_bar(live_server, page):
     expect(page.get_by_test_id("status-label")).to_have_text("Betaald")
     page.get_by_test_id("back-to-initiative").click()
     expect(page.get_by_test_id("raised")).to_contain_text("25,00")
-    expect(page.locator("[data-testid=funding-progress] progress")).to_have_attribute("value", "2")
+    bar = page.locator("[data-testid=funding-progress] progress")
+    expect(bar).to_have_attribute("value", "2500")  # cents of the goal: fractions show
     expect(page.get_by_test_id("donor-wall")).to_contain_text("Gerda Gever")
 
 

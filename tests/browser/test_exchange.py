@@ -105,7 +105,7 @@ def test_exchange_home_board_sorts_filters_and_marks_weak_evidence(seeded, page)
     expect(page.get_by_test_id("national-counter")).to_be_visible()
 
     page.locator("a[data-sort=name]").click()
-    expect(page.locator("a[data-sort=name]")).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("th:has(a[data-sort=name])")).to_have_attribute("aria-sort", "descending")
 
     filters = page.get_by_test_id("board-filters")
     filters.locator("select[name=province]").select_option("Groningen")

@@ -17,8 +17,8 @@ from marketplace.donations.models import (
     ContributionStatus,
     RecurringGift,
     RecurringStatus,
-    SimulatorPayment,
 )
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.exchange.models import ExchangeQuote
 from marketplace.extensions import db
 from marketplace.impact.models import Metric, OutcomeReport, ReportStatus
