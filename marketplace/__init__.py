@@ -71,6 +71,7 @@ def register_edges(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.donations.admin_views import bp as donation_admin_bp
     from marketplace.donations.views import bp as donations_bp
     from marketplace.donations.webhooks import bp as donation_webhooks_bp
     from marketplace.exchange.views import bp as exchange_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portfolios_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(donations_bp)
+    app.register_blueprint(donation_admin_bp)
     app.register_blueprint(csrf.exempt(donation_webhooks_bp))  # providers cannot send our token
     app.register_blueprint(impact_bp)
     app.register_blueprint(outcome_reports_bp)

@@ -6,11 +6,11 @@ the impact reports of last month built as the scheduler builds them."""
 from datetime import timedelta
 from decimal import Decimal
 
-from marketplace.demo_data import DEMO_PASSWORD
-from marketplace.portfolios.demo import ORGANISATION_NAME
 from sqlalchemy import select
 
-from marketplace.demo import load_demo
+from marketplace.demo.accounts import DEMO_PASSWORD
+from marketplace.demo.load import load_demo
+from marketplace.demo.portfolios import ORGANISATION_NAME
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from marketplace.organisations.models import Organisation
@@ -32,7 +32,7 @@ def seed_realistic(app) -> dict:
     """Load the demo, add the long-named initiative funded by the demo foundation, build last
     month's reports; return the URLs' parts the tests need."""
     with app.app_context():
-        users = load_demo()["users"]
+        users = load_demo().users
         org = db.session.scalar(select(Organisation).where(Organisation.name == ORGANISATION_NAME))
         initiative = Initiative(
             slug=LONG_SLUG,
@@ -45,7 +45,7 @@ def seed_realistic(app) -> dict:
             municipality="Súdwest-Fryslân",
             province="Friesland",
             postcode="8701 AA",
-            latitude=Decimal("53.0300"),
+            latitude=Decimal("53.0300"),  # as if geocoded: the form no longer takes them
             longitude=Decimal("5.6600"),
             funding_goal_cents=3_000_000,
             website="https://www.bewonersenergiecooperatie-vlaardingen-westwijk.example.nl",
