@@ -97,8 +97,9 @@ class Generator:
         copy_rows(
             self.pg, "users",
             ["id", "email", "name", "password_hash", "role", "locale", "session_version",
-             "active", "created_at"],
-            ((n + 1, email, f"Bench {n}", password_hash, "user", "nl", 1, True, self.now)
+             "active", "created_at", "email_confirmed_at"],
+            ((n + 1, email, f"Bench {n}", password_hash, "user", "nl", 1, True, self.now,
+              self.now)
              for n, email in enumerate(emails)),
         )  # fmt: skip
         self.staff_ids = {email: n + 1 for n, email in enumerate(staff)}

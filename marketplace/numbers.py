@@ -5,11 +5,58 @@ argument (the template filters in `templating.py` pass the request's). Money has
 f-strings."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from babel.numbers import format_decimal, format_percent
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 DEFAULT_LOCALE = "nl_NL"
 DASH = "–"
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> NumberPattern:
+    """A Babel number pattern, parsed once (a page of a thousand holdings formats thousands)."""
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=8)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def format_decimal(value, format: str | None = None, locale: str = DEFAULT_LOCALE) -> str:  # noqa: A002
+    """babel.numbers.format_decimal with the parsed pattern and locale kept."""
+    babel_locale = _locale(locale)
+    pattern = _compiled(format) if format else babel_locale.decimal_formats[None]
+    return pattern.apply(value, babel_locale)
+
+
+def format_percent(value, format: str, locale: str = DEFAULT_LOCALE) -> str:  # noqa: A002
+    """babel.numbers.format_percent with the parsed pattern and locale kept."""
+    return _compiled(format).apply(value, _locale(locale))
+
+
+@lru_cache(maxsize=8)
+def _symbols(locale: str) -> tuple[str, str, str, str]:
+    """(group, decimal, minus, percent) of a locale, Latin digits."""
+    symbols = _locale(locale).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"], symbols["minusSign"], symbols["percentSign"]
+
+
+def _fixed(rounded: Decimal, places: int, locale: str) -> str:
+    """A rounded Decimal as "#,##0.00" would print it (the same as Babel, without parsing or
+    re-quantizing: pages format thousands of figures)."""
+    group, decimal, minus, _percent = _symbols(locale)
+    text = format(abs(rounded), f".{places}f")
+    whole, _dot, fraction = text.partition(".")
+    parts = []
+    while len(whole) > 3:
+        parts.append(whole[-3:])
+        whole = whole[:-3]
+    parts.append(whole)
+    number = group.join(reversed(parts)) + (decimal + fraction if places else "")
+    return (minus if rounded < 0 and rounded.copy_abs() != 0 else "") + number
 
 
 def to_decimal(value) -> Decimal:
@@ -30,7 +77,7 @@ def format_number(value, places: int = 2, locale: str = DEFAULT_LOCALE) -> str:
         return DASH
     quantum = Decimal(1).scaleb(-places)
     rounded = to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
-    return format_decimal(rounded, format=_pattern(places), locale=locale)
+    return _fixed(rounded, places, locale)
 
 
 def format_quantity(value, locale: str = DEFAULT_LOCALE) -> str:

@@ -35,6 +35,7 @@ from marketplace.portfolios.rows import (
     Aligned,
     Funder,
     HoldingRow,
+    Months,
     align,
     euros,
     holding_rows,
@@ -190,9 +191,10 @@ def build_portfolio(
     holdings: list[Holding] = []
     total_given = [0] * len(months)
     total_units = [ZERO] * len(months)  # attributed value in 1/10,000 euro, summed
+    steps = Months.of(months) if months else None
     for key in held if months else ():
         row = rows[key]
-        aligned = align(row, months)
+        aligned = align(row, steps)
         total_given = list(map(add, total_given, aligned.given))
         total_units = list(map(add, total_units, _attributed_units(aligned)))
         holding = _holding(row, aligned, as_of, running, groups, money)
@@ -220,7 +222,8 @@ def holding_series(portfolio: Portfolio, holding: Holding) -> list[attribution.S
     row = holding_rows(portfolio.funder, holding.initiative.id).get(
         (holding.initiative.id, holding.kind)
     )
-    return _series_points(portfolio.months, align(row, portfolio.months)) if row else []
+    aligned = align(row, Months.of(portfolio.months)) if row else None
+    return _series_points(portfolio.months, aligned) if aligned else []
 
 
 def _investments(funder: Funder, as_of: date) -> dict[tuple, InvestmentHolding]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.db import fetch_rows
 from marketplace.donations.models import RecurringGift, RecurringStatus
 from marketplace.extensions import db
 from marketplace.figures.models import (
@@ -71,9 +72,24 @@ class HoldingRow:
 
 def holding_rows(funder: Funder, initiative_id: int | None = None) -> dict[tuple, HoldingRow]:
     """Every holding of the funder (or those in one initiative), with its initiative's series,
-    keyed by (initiative id, kind): one query."""
+    keyed by (initiative id, kind): one query, read as plain tuples."""
     query = (
-        select(FunderSeries, Initiative.name, Initiative.slug, Initiative.theme, InitiativeSeries)
+        select(
+            FunderSeries.initiative_id,
+            FunderSeries.kind,
+            FunderSeries.first_month,
+            FunderSeries.given_cents,
+            FunderSeries.first_paid_at,
+            FunderSeries.last_paid_at,
+            Initiative.name,
+            Initiative.slug,
+            Initiative.theme,
+            InitiativeSeries.first_month,
+            InitiativeSeries.inputs_cents,
+            InitiativeSeries.value_units,
+            InitiativeSeries.value_units_by_kind,
+            InitiativeSeries.accepted_from,
+        )
         .join(Initiative, Initiative.id == FunderSeries.initiative_id)
         .outerjoin(InitiativeSeries, InitiativeSeries.initiative_id == FunderSeries.initiative_id)
         .where(*of_funder(funder, FunderSeries))
@@ -81,20 +97,22 @@ def holding_rows(funder: Funder, initiative_id: int | None = None) -> dict[tuple
     if initiative_id is not None:
         query = query.where(FunderSeries.initiative_id == initiative_id)
     rows = {}
-    for gifts, name, slug, theme, figures in db.session.execute(query):
-        ref = InitiativeRef(gifts.initiative_id, name, slug, Theme(theme))
+    for (
+        held_in, kind, gifts_from, given, first_paid, last_paid, name, slug, theme,
+        figures_from, inputs, values, by_kind, accepted_from,
+    ) in fetch_rows(query):  # fmt: skip
         row = HoldingRow(
-            initiative=ref,
-            kind=gifts.kind or GIFT,
-            gifts_from=gifts.first_month,
-            given=list(gifts.given_cents),
-            first_paid_at=as_utc(gifts.first_paid_at),
-            last_paid_at=as_utc(gifts.last_paid_at),
-            figures_from=figures.first_month if figures else None,
-            inputs=list(figures.inputs_cents) if figures else [0],
-            values=list(figures.value_units) if figures else [0],
-            by_kind=[list(k) for k in figures.value_units_by_kind] if figures else [],
-            accepted_from=figures.accepted_from if figures else None,
+            initiative=InitiativeRef(held_in, name, slug, Theme(theme)),
+            kind=kind or GIFT,
+            gifts_from=gifts_from,
+            given=given,
+            first_paid_at=as_utc(first_paid),
+            last_paid_at=as_utc(last_paid),
+            figures_from=figures_from,
+            inputs=inputs if figures_from else [0],
+            values=values if figures_from else [0],
+            by_kind=by_kind if figures_from else [],
+            accepted_from=accepted_from,
         )
         rows[row.key] = row
     return rows
@@ -111,17 +129,18 @@ def running_monthly(funder: Funder) -> set[int]:
     )
 
 
-def aligned(totals: list[int], offsets: list[int]) -> list[int]:
-    """The running totals at months `offsets` months after the series' first month: 0 before the
-    series starts, its last total after it ends (`offsets` ascending)."""
-    first, count = offsets[0], len(offsets)
-    if offsets[-1] - first == count - 1:  # consecutive months: slice
+def aligned(totals: list[int], shift: int, steps: list[int], consecutive: bool) -> list[int]:
+    """The running totals at months `shift + step` months after the series' first month: 0
+    before the series starts, its last total after it ends (`steps` ascending)."""
+    count = len(steps)
+    if consecutive:  # a slice
+        first = shift + steps[0]
         before = min(max(-first, 0), count)
         start = max(first, 0)
         part = totals[start : start + count - before]
         return [0] * before + part + [totals[-1]] * (count - before - len(part))
     last = len(totals) - 1
-    return [totals[min(k, last)] if k >= 0 else 0 for k in offsets]
+    return [totals[min(shift + k, last)] if shift + k >= 0 else 0 for k in steps]
 
 
 @dataclass(frozen=True)
@@ -131,13 +150,27 @@ class Aligned:
     value_units: list[int]
 
 
-def align(row: HoldingRow, months: list[date]) -> Aligned:
-    steps = [months_between(months[0], m) for m in months]
-    gift_offset = months_between(row.gifts_from, months[0])
-    figures_offset = months_between(row.figures_from or months[0], months[0])
-    offsets = [figures_offset + step for step in steps]
+@dataclass(frozen=True)
+class Months:
+    """The months of a portfolio, with their distance from the first (computed once)."""
+
+    months: list[date]
+    steps: list[int]
+    consecutive: bool
+
+    @classmethod
+    def of(cls, months: list[date]) -> "Months":
+        steps = [months_between(months[0], m) for m in months]
+        return cls(months, steps, steps[-1] - steps[0] == len(steps) - 1)
+
+
+def align(row: HoldingRow, months: Months) -> Aligned:
+    first = months.months[0]
+    gift_shift = months_between(row.gifts_from, first)
+    figures_shift = months_between(row.figures_from or first, first)
+    steps, consecutive = months.steps, months.consecutive
     return Aligned(
-        given=aligned(row.given, [gift_offset + step for step in steps]),
-        inputs=aligned(row.inputs, offsets),
-        value_units=aligned(row.values, offsets),
+        given=aligned(row.given, gift_shift, steps, consecutive),
+        inputs=aligned(row.inputs, figures_shift, steps, consecutive),
+        value_units=aligned(row.values, figures_shift, steps, consecutive),
     )
