@@ -4,8 +4,8 @@
         .venv/bin/python bench/run.py [--regenerate] [--duration 10] [--skip-reports]
 
 Generates the data set (bench/generate.py) unless the database already holds it, serves the app
-with gunicorn as in production (2 workers, 4 threads each, the page cache in Redis when
-CACHE_REDIS_URL or a local Redis is there), and measures each endpoint with wrk: requests per
+with gunicorn as in production (2 workers, 4 threads each; the page cache in each process, or
+in Redis when CACHE_REDIS_URL is set), and measures each endpoint with wrk: requests per
 second, p50, p95 and p99, and the ratio to the ceiling, a trivial Jinja page of the same server
 (/ping.html; /ping is shown too). Then the monthly report run: reports a second with 1 and 2
 `reports run` processes sharing one period. Prints one table and writes it to
@@ -445,7 +445,7 @@ def main() -> None:
     if args.regenerate or not has_data(url):
         subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--reset"],
                        env={**os.environ, "BENCH_DATABASE_URL": url}, check=True)  # fmt: skip
-    args.redis = os.environ.get("CACHE_REDIS_URL") or _local_redis()
+    args.redis = os.environ.get("CACHE_REDIS_URL", "")
     from tests.fakes import fake_mollie
 
     with ExitStack() as stack:
@@ -463,16 +463,6 @@ def main() -> None:
     text_table = table(results, ceilings, webhook, reports, data)
     print("\n" + text_table)
     write_report(text_table, data, args)
-
-
-def _local_redis() -> str:
-    try:
-        import redis
-
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-        return "redis://127.0.0.1:6379/0"
-    except Exception:  # noqa: BLE001 (no Redis here: the in-process cache)
-        return ""
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ carry anonymous traffic; pages with a form are `private` (the token is per visit
 """
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -68,13 +69,29 @@ def bump(keys: Iterable[str]) -> None:
     db.session.commit()
 
 
+# Versions read in the last second, per process: a page served a thousand times a second asks
+# the database once a second, and a change shows within a second everywhere.
+VERSION_TTL = 1.0
+_recent_versions: dict[tuple[str, ...], tuple[float, str]] = {}
+
+
 def versions(keys: list[str]) -> str:
+    """The current versions of `keys` as one string (part of the cache key)."""
+    wanted = tuple(keys)
+    now = time.monotonic()
+    recent = _recent_versions.get(wanted)
+    if recent is not None and now - recent[0] < VERSION_TTL:
+        return recent[1]
     rows = dict(
         db.session.execute(select(PageVersion.key, PageVersion.version).where(
             PageVersion.key.in_(keys)
         )).all()
     )  # fmt: skip
-    return ",".join(f"{key}={rows.get(key, 0)}" for key in keys)
+    stamp = ",".join(f"{key}={rows.get(key, 0)}" for key in keys)
+    if len(_recent_versions) > 10_000:
+        _recent_versions.clear()
+    _recent_versions[wanted] = (now, stamp)
+    return stamp
 
 
 def _cacheable() -> bool:

@@ -14,7 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
 from marketplace.db import contains_text
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
-from marketplace.extensions import db
+from marketplace.extensions import cache, db
 from marketplace.geo import GeocoderUnavailable, Place, geocode
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from marketplace.money import InvalidAmount, parse_cents
@@ -263,7 +263,14 @@ def get_initiative(initiative_id: int, user) -> Initiative:
 
 
 def initiative_id_for_slug(slug: str) -> int | None:
-    return db.session.scalar(select(Initiative.id).where(Initiative.slug == slug))
+    """The id behind a slug, kept in the cache for a few minutes (the public page's cache key
+    needs it on every view; a renamed slug's old page is refused by the view itself)."""
+    key = f"slug:{slug}"
+    found = cache.get(key)
+    if found is None:
+        found = db.session.scalar(select(Initiative.id).where(Initiative.slug == slug)) or 0
+        cache.set(key, found, timeout=300)
+    return found or None
 
 
 def get_initiative_by_slug(slug: str, user) -> Initiative:
