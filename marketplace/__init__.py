@@ -24,6 +24,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_listeners()
     register_initiative_page(app)
+    register_reconcile_steps(app)
+    register_privacy(app)
     return app
 
 
@@ -46,12 +48,14 @@ def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
+    from marketplace.donations.providers import simulator_models as _simulator  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
     from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
+    from marketplace.payouts import models as _payouts  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
 
@@ -69,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.pages import bp as pages_bp
     from marketplace.portfolios.views import bp as portfolios_bp
     from marketplace.reporting.views import bp as reporting_bp
+    from marketplace.settlement.views import bp as settlement_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -81,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(outcome_reports_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(settlement_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -144,10 +150,12 @@ def register_listeners() -> None:
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
     from marketplace.reporting import listeners as reporting_listeners
+    from marketplace.settlement import listeners as settlement_listeners
 
     figures_listeners.connect()
     exchange_listeners.connect()
     reporting_listeners.connect()
+    settlement_listeners.connect()
 
 
 def register_initiative_page(app: Flask) -> None:
@@ -158,3 +166,15 @@ def register_initiative_page(app: Flask) -> None:
     from marketplace.initiatives.page import set_sections
 
     set_sections(app, (funding_section, donor_wall_section, impact_section, exchange_section))
+
+
+def register_reconcile_steps(app: Flask) -> None:
+    """What `payments reconcile` checks beyond the gifts: the transfers to initiatives."""
+    from marketplace.donations.reconcile import set_extra_steps
+    from marketplace.settlement.transfers import reconcile_transfers
+
+    set_extra_steps(app, (("payouts", reconcile_transfers),))
+
+
+def register_privacy(app: Flask) -> None:
+    """Each domain's part of a person's data export, erasure and retention purge."""

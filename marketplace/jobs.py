@@ -29,6 +29,7 @@ from marketplace.figures import refresh as figures
 from marketplace.mail.outbox import deliver_due_mail
 from marketplace.reporting.reminders import send_reminders
 from marketplace.reporting.runs import run_due_reports
+from marketplace.settlement.jobs import run_payouts
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Amsterdam"
@@ -79,6 +80,12 @@ JOBS: tuple[Job, ...] = (
         reconcile_payments,
         {"type": "interval", "minutes": 15},
         "Ask the payment provider about contributions still open after their expiry.",
+    ),
+    Job(
+        "payouts-transfer",
+        run_payouts,
+        {"type": "interval", "minutes": 15},
+        "Follow initiatives' onboarding, transfer held money, check transfers with the provider.",
     ),
     Job(
         "mail-outbox",

@@ -19,14 +19,16 @@ LAYERS: list[set[str]] = [
     },
     {"accounts"},
     {"api"},
+    {"privacy"},  # the export/erase registry: every domain below it registers its part
     {"organisations"},
     {"initiatives"},
+    {"payouts"},  # what is owed to initiatives: gifts and investments both record it here
     {"donations", "investments", "community"},
     {"impact"},
     {"figures"},
     {"exchange"},
     {"portfolios"},
-    {"reporting", "payouts", "privacy"},
+    {"reporting", "settlement"},
     {"demo", "demo_data", "jobs", "cli", "pages", "__init__"},  # wiring: may import everything
 ]  # fmt: skip
 WIRING = LAYERS[-1]

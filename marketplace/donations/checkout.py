@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.donations import routing
 from marketplace.donations.models import (
     Contribution,
     ContributionStatus,
@@ -32,6 +33,7 @@ from marketplace.initiatives.models import Initiative
 from marketplace.money import InvalidAmount, format_money, parse_cents
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import can_give_for
+from marketplace.payouts.split import SplitError, check_split, percent_of, platform_fee
 from marketplace.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,57 @@ def validate_amount(amount, currency: str = "EUR") -> int:
     if (currency or "").upper() not in CURRENCIES:
         raise _invalid("currency", _("Only EUR is accepted."))
     return cents
+
+
+def platform_fee_cents(amount_cents: int) -> int:
+    """The platform's fee on a gift (`PLATFORM_FEE_FIXED` + `PLATFORM_FEE_PERCENT`), in cents."""
+    config = current_app.config
+    return platform_fee(
+        amount_cents,
+        parse_cents(config.get("PLATFORM_FEE_FIXED") or "0"),
+        config.get("PLATFORM_FEE_PERCENT") or "0",
+    )
+
+
+def suggested_tip_cents(amount_cents: int) -> int:
+    """The tip the give form suggests: `PLATFORM_TIP_PERCENT` of the gift (0: no tip asked)."""
+    return percent_of(amount_cents, current_app.config.get("PLATFORM_TIP_PERCENT") or "0")
+
+
+def validate_tip(tip, amount_cents: int, fee_cents: int) -> int:
+    """ "2.50" -> 250 (empty: no tip); refused when it would leave the initiative a negative share.
+
+    The platform never takes more from one gift (fee and tip) than the initiative receives.
+    """
+    if tip in (None, ""):
+        tip_cents = 0
+    else:
+        try:
+            tip_cents = parse_cents(tip)
+        except InvalidAmount:
+            raise _invalid(
+                "tip", _("Enter a tip in euros, for example 2.50, or leave it empty.")
+            ) from None
+    try:
+        check_split(amount_cents, tip_cents, fee_cents)
+    except SplitError as error:
+        if error.field == "amount":
+            raise _invalid(
+                "amount",
+                _(
+                    "The platform fee of %(fee)s is more than this gift.",
+                    fee=display_money(fee_cents),
+                ),
+            ) from None
+        share = max(0, amount_cents - fee_cents)
+        raise _invalid(
+            "tip",
+            _(
+                "The tip can be at most %(max)s: what reaches the initiative.",
+                max=display_money(share),
+            ),
+        ) from None
+    return tip_cents
 
 
 def check_organisation(user: User, organisation_id: int | None) -> int | None:
@@ -121,9 +174,16 @@ def start_checkout(
     message: str = "",
     organisation_id: int | None = None,
     locale: str = "nl",
+    tip=None,
 ) -> Contribution:
-    """Create (or reuse) a contribution and get the provider's checkout URL for it."""
+    """Create (or reuse) a contribution and get the provider's checkout URL for it.
+
+    `amount` is the gift; an optional `tip` for the platform is paid on top of it; the platform
+    fee (from the settings) comes out of it.
+    """
     cents = validate_amount(amount, currency)
+    fee_cents = platform_fee_cents(cents)
+    tip_cents = validate_tip(tip, cents, fee_cents)
     currency = currency.upper()
     initiative = db.session.get(Initiative, initiative_id)
     if initiative is None or not initiative.is_published:
@@ -135,7 +195,7 @@ def start_checkout(
     method = _validate_method(provider, method, interval_value)
 
     contribution = _reusable_contribution(
-        user, initiative.id, cents, currency, interval_value, method, provider.name
+        user, initiative.id, (cents, tip_cents), currency, interval_value, method, provider.name
     )
     if contribution is not None and contribution.checkout_url:
         return contribution  # an open checkout: send the donor there again, no second payment
@@ -145,6 +205,8 @@ def start_checkout(
             user_id=user.id,
             organisation_id=organisation_id,
             amount_cents=cents,
+            tip_cents=tip_cents,
+            fee_cents=fee_cents,
             currency=currency,
             interval=interval_value,
             provider=provider.name,
@@ -169,6 +231,7 @@ def _add_contribution(contribution: Contribution) -> None:
             initiative_id=contribution.initiative_id,
             organisation_id=contribution.organisation_id,
             amount_cents=contribution.amount_cents,
+            tip_cents=contribution.tip_cents,
             currency=contribution.currency,
             provider=contribution.provider,
             anonymous=contribution.anonymous,
@@ -181,8 +244,9 @@ def _add_contribution(contribution: Contribution) -> None:
     db.session.commit()
 
 
-def _reusable_contribution(user, initiative_id, cents, currency, interval, method, provider_name):
-    """The same gift started moments ago: an open checkout, or a provider call that failed."""
+def _reusable_contribution(user, initiative_id, amounts, currency, interval, method, provider_name):
+    """The same gift (and tip) started moments ago: an open checkout, or a failed provider call."""
+    cents, tip_cents = amounts
     now = utcnow()
     candidates = db.session.scalars(
         select(Contribution)
@@ -190,6 +254,7 @@ def _reusable_contribution(user, initiative_id, cents, currency, interval, metho
             Contribution.user_id == user.id,
             Contribution.initiative_id == initiative_id,
             Contribution.amount_cents == cents,
+            Contribution.tip_cents == tip_cents,
             Contribution.currency == currency,
             Contribution.interval == interval,
             Contribution.method == method,
@@ -210,13 +275,20 @@ def _reusable_contribution(user, initiative_id, cents, currency, interval, metho
     return None
 
 
-def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str):
+def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str, provider):
     return_path = path_for("donations.return_page", contribution_id=contribution.id)
     gift = _("Monthly gift") if contribution.interval == Interval.MONTHLY else _("Gift")
+    platform = current_app.config.get("PLATFORM_LEGAL_NAME", "Impactbeurs")
+    destination = routing.destination_for(
+        provider,
+        initiative.id,
+        contribution.interval,
+        contribution.tip_cents + contribution.fee_cents,
+    )
     return CheckoutRequest(
         contribution_id=contribution.id,
         idempotency_key=contribution.idempotency_key,
-        amount_cents=contribution.amount_cents,
+        amount_cents=contribution.charged_cents,
         currency=contribution.currency,
         description=f"{gift} {initiative.name} #{contribution.id}"[:255],
         method=contribution.method,
@@ -229,11 +301,14 @@ def _checkout_request(contribution: Contribution, initiative: Initiative, locale
         monthly=contribution.interval == Interval.MONTHLY,
         recurring_gift_id=contribution.recurring_gift_id,
         metadata={"contribution_id": str(contribution.id)},
+        tip_cents=contribution.tip_cents,
+        tip_description=_("Tip for %(platform)s", platform=platform),
+        destination=destination,
     )
 
 
 def _request_checkout(provider, contribution: Contribution, initiative, locale: str) -> None:
-    request = _checkout_request(contribution, initiative, locale)
+    request = _checkout_request(contribution, initiative, locale, provider)
     try:
         checkout = provider.create_checkout(request)
     except ProviderUnavailable as error:
@@ -256,6 +331,8 @@ def _request_checkout(provider, contribution: Contribution, initiative, locale: 
             {},
         ) from error
     contribution = db.session.get(Contribution, contribution.id)
+    if request.destination is not None:
+        contribution.destination_account = request.destination.account.account_id
     contribution.provider_payment_id = checkout.payment_id
     contribution.checkout_url = checkout.checkout_url
     contribution.checkout_expires_at = checkout.expires_at

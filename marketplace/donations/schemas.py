@@ -9,6 +9,7 @@ from marketplace.donations.urls import public_url
 class DonationInputSchema(Schema):
     initiative_id = fields.Integer(required=True, strict=True)
     amount = NumberOrString(required=True)
+    tip = NumberOrString(load_default=None, allow_none=True)  # for the platform, on top
     currency = fields.String(load_default="EUR", validate=validate.Length(equal=3))
     method = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
     interval = fields.String(load_default="once", validate=validate.OneOf(["once", "monthly"]))
@@ -21,7 +22,10 @@ class DonationSchema(Schema):
     id = fields.Integer()
     initiative_id = fields.Integer()
     organisation_id = fields.Integer(allow_none=True)
-    amount = CentsAsDecimalString(attribute="amount_cents")
+    amount = CentsAsDecimalString(attribute="amount_cents")  # the gift
+    tip = CentsAsDecimalString(attribute="tip_cents")  # for the platform, paid on top
+    fee = CentsAsDecimalString(attribute="fee_cents")  # the platform's fee, out of the gift
+    total = CentsAsDecimalString(attribute="charged_cents")  # what the donor pays
     currency = fields.String()
     status = fields.Function(lambda c: c.status.value)
     interval = fields.Function(lambda c: c.interval.value)
@@ -31,7 +35,8 @@ class DonationSchema(Schema):
     message = fields.String()
     refunded = CentsAsDecimalString(attribute="refunded_cents")
     charged_back = CentsAsDecimalString(attribute="charged_back_cents")
-    net = CentsAsDecimalString(attribute="net_cents")
+    net = CentsAsDecimalString(attribute="net_cents")  # what reached the initiative
+    received_by = fields.Function(lambda c: "initiative" if c.paid_directly else "platform")
     checkout_url = fields.Method("get_checkout_url")
     created_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)

@@ -2,6 +2,7 @@
 gifts, the yearly overview, and the admin's refunds and flagged list."""
 
 import contextlib
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -15,17 +16,22 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from marketplace.accounts.auth import admin_required
 from marketplace.accounts.views import show_errors
-from marketplace.donations import checkout, queries, receipts, recurring, refunds
+from marketplace.donations import checkout, queries, receipts, recurring, refunds, routing
 from marketplace.donations import status as payment_status
 from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
-from marketplace.donations.models import Contribution, ContributionStatus, SimulatorPayment
+from marketplace.donations.models import (
+    Contribution,
+    ContributionStatus,
+    Interval,
+    SimulatorPayment,
+)
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
@@ -64,6 +70,24 @@ def donation_give_context(initiative) -> dict:
         "supports_monthly": provider.supports_monthly,
         "is_simulator": provider.name == "simulator",
         "max_amount_cents": checkout.max_amount_cents(),
+        "paid_directly": routing.destination_for(provider, initiative.id, Interval.ONCE, 0)
+        is not None,
+        **platform_terms(),
+    }
+
+
+def platform_terms() -> dict:
+    """The platform's tip suggestion and fee, as the give form shows them before paying."""
+    config = current_app.config
+    tip = Decimal(str(config.get("PLATFORM_TIP_PERCENT") or "0"))
+    fee_percent = Decimal(str(config.get("PLATFORM_FEE_PERCENT") or "0"))
+    return {
+        "platform_name": config.get("PLATFORM_LEGAL_NAME", "Impactbeurs"),
+        "tip_percent": tip,
+        "tip_percent_label": format_percent(tip / 100, format="#,##0.##%"),
+        "fee_fixed_cents": checkout.platform_fee_cents(0),
+        "fee_percent": fee_percent,
+        "fee_percent_label": format_percent(fee_percent / 100, format="#,##0.##%"),
     }
 
 
@@ -100,6 +124,7 @@ def give(slug: str):
                 if (form.organisation_id.data or "").isdigit()
                 else None,
                 locale=str(get_locale() or "nl"),
+                tip=form.tip.data or None,
             )
         except InvalidInput as error:
             show_errors(form, error)
@@ -144,6 +169,8 @@ def status_json(contribution: Contribution) -> dict:
         "final": contribution.status.is_final,
         "paid": contribution.status.is_paid_family,
         "amount": format_cents(contribution.amount_cents),
+        "tip": format_cents(contribution.tip_cents),
+        "fee": format_cents(contribution.fee_cents),
         "currency": contribution.currency,
     }
 
@@ -169,6 +196,7 @@ def retry(contribution_id: int):
             anonymous=old.anonymous,
             message=old.message,
             locale=str(get_locale() or "nl"),
+            tip=format_cents(old.tip_cents) if old.tip_cents else None,
         )
     except (InvalidInput, ServiceUnavailable) as error:
         flash(error.message, "error")
