@@ -32,13 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from marketplace import db as _sqlite_setup  # noqa: F401  (engine event listeners)
     from marketplace.accounts.auth import init_login
-    from marketplace.extensions import babel, csrf, db, limiter, migrate
+    from marketplace.extensions import babel, cache, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     init_login(app)
     import_models()
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
+    from marketplace import pagecache as _pagecache  # noqa: F401
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
     from marketplace.donations.providers import simulator_models as _simulator  # noqa: F401
@@ -147,6 +149,7 @@ def register_commands(app: Flask) -> None:
 def register_listeners() -> None:
     """Connect each domain's receivers of the named signals (`marketplace.signals`), in the order
     a fact flows: figures first, then the exchange that reads them. Idempotent."""
+    from marketplace import pagecache
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
     from marketplace.reporting import listeners as reporting_listeners
@@ -156,6 +159,7 @@ def register_listeners() -> None:
     exchange_listeners.connect()
     reporting_listeners.connect()
     settlement_listeners.connect()
+    pagecache.connect()
 
 
 def register_initiative_page(app: Flask) -> None:

@@ -44,6 +44,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         payment_settings(overrides, production),
         platform_settings(),
         privacy_settings(),
+        cache_settings(),
         impact_settings(),
         scheduling_settings(),
     ):
@@ -210,13 +211,24 @@ def privacy_settings() -> dict:
     }
 
 
+def cache_settings() -> dict:
+    """The page cache (`marketplace/pagecache.py`): Redis when CACHE_REDIS_URL is set, shared by
+    every worker and host; otherwise a cache in each process."""
+    redis_url = os.environ.get("CACHE_REDIS_URL", "")
+    return {
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_DEFAULT_TIMEOUT": env_int("CACHE_DEFAULT_TIMEOUT", 600),
+        "CACHE_THRESHOLD": 2000,
+        "CACHE_KEY_PREFIX": "impactbeurs:",
+    }
+
+
 def impact_settings() -> dict:
-    """The SROI engine, outcome reports, portfolios and the exchange."""
+    """The SROI engine and outcome reports."""
     return {
         "SROI_DISCOUNT_RATE": os.environ.get("SROI_DISCOUNT_RATE", "0.0225"),
         "OUTCOME_REPORT_DUE_DAYS": env_int("OUTCOME_REPORT_DUE_DAYS", 30),
-        "PORTFOLIO_COMPARABLES_MAX_AGE": env_int("PORTFOLIO_COMPARABLES_MAX_AGE", 3600),
-        "EXCHANGE_SYNC_INDEX_LIMIT": env_int("EXCHANGE_SYNC_INDEX_LIMIT", 2000),
     }
 
 

@@ -71,3 +71,35 @@ def advisory_xact_lock(namespace: str, key: str | int, session=None) -> None:
         text("SELECT pg_advisory_xact_lock(hashtext(:namespace), hashtext(:key))"),
         {"namespace": namespace, "key": str(key)},
     )
+
+
+def bulk_insert(table, rows: list[dict], session=None) -> None:
+    """Insert many rows into `table` in the current transaction: COPY on PostgreSQL (ten times
+    faster for the nightly rebuild of a million derived rows), executemany elsewhere."""
+    if not rows:
+        return
+    session = session or db.session
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+
+
+def advisory_xact_locks(namespace: str, keys, session=None) -> None:
+    """`advisory_xact_lock` for many keys in one statement, in a fixed order (no deadlocks)."""
+    session = session or db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext(:namespace), hashtext(k)) "
+            "FROM unnest(CAST(:keys AS text[])) WITH ORDINALITY AS t(k, n) ORDER BY n"
+        ),
+        {"namespace": namespace, "keys": [str(k) for k in sorted(keys)]},
+    )

@@ -6,12 +6,14 @@ from sqlalchemy import text
 from marketplace.extensions import db
 from marketplace.initiatives import services as initiative_services
 from marketplace.initiatives.models import THEME_LABELS
+from marketplace.pagecache import cached_page
 from marketplace.security import safe_next
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
+@cached_page(lambda: ["initiatives"])
 def home():
     latest = initiative_services.search_initiatives(page=1, per_page=6)
     return render_template("pages/home.html", latest=latest.items, themes=THEME_LABELS)
@@ -35,3 +37,9 @@ def health():
 def ping():
     """A trivial endpoint: benchmarks use it as the ceiling of what this server can serve."""
     return "pong", 200, {"Content-Type": "text/plain"}
+
+
+@bp.route("/ping.html")
+def ping_page():
+    """A trivial Jinja page: the ceiling for pages (`make bench` compares pages with it)."""
+    return render_template("pages/ping.html", message="pong")

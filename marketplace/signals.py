@@ -96,6 +96,22 @@ mail_sent = _signals.signal(
     """,
 )
 
+exchange_refreshed = _signals.signal(
+    "exchange-refreshed",
+    doc="""The exchange's quotes, indices and peer groups were rebuilt (`exchange.quotes`).
+
+    Keyword arguments: `initiative_ids` (a frozenset of the quotes rebuilt).
+    """,
+)
+
+catalog_changed = _signals.signal(
+    "catalog-changed",
+    doc="""The metric catalog changed: a metric or a proxy version was added or edited.
+
+    Keyword arguments: `metric_code`.
+    """,
+)
+
 payout_account_event = _signals.signal(
     "payout-account-event",
     doc="""A provider says an initiative's payout account may have changed (a Stripe Connect

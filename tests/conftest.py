@@ -60,6 +60,10 @@ def app(database_url, tmp_path_factory):
             "PAYMENT_PROVIDER": "simulator",
             "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
             "PASSWORD_HASH_COST": "test",
+            # Pages are cached across requests; tests roll back what pages depend on, so the
+            # session-wide app does not cache (tests/test_pagecache.py turns it on).
+            "CACHE_TYPE": "NullCache",
+            "CACHE_NO_NULL_WARNING": True,
         }
     )
     app.test_client_class = FreshGlobalsClient

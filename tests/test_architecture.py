@@ -15,7 +15,7 @@ PACKAGE = ROOT / "marketplace"
 LAYERS: list[set[str]] = [
     {
         "config", "extensions", "db", "money", "timeutil", "i18n", "text", "errors",
-        "security", "uploads", "templating", "signals", "geo", "mail",
+        "security", "uploads", "templating", "signals", "geo", "mail", "pagecache",
     },
     {"accounts"},
     {"api"},

@@ -13,11 +13,16 @@ from sqlalchemy import func, select
 
 from marketplace.errors import NotFound
 from marketplace.exchange import indices
-from marketplace.exchange.models import ExchangeIndexPoint, ExchangeIndexState, ExchangeQuote
+from marketplace.exchange.models import (
+    ExchangeIndexPoint,
+    ExchangeIndexState,
+    ExchangeQuote,
+    PeerGroup,
+)
+from marketplace.exchange.peers import THEME_WIDE
 from marketplace.exchange.quotes import RATIO_PLACES, all_series_names
 from marketplace.extensions import db
-from marketplace.figures.models import InitiativeMonth
-from marketplace.figures.read import cumulative_series
+from marketplace.figures.read import running_totals
 from marketplace.geo import Place, haversine_km
 from marketplace.initiatives.models import Initiative, InitiativeStatus
 from marketplace.timeutil import month_range
@@ -147,24 +152,15 @@ def quote_for(initiative_id: int) -> ExchangeQuote | None:
     return db.session.get(ExchangeQuote, initiative_id)
 
 
-def initiative_line(initiative_id: int) -> list[dict]:
+def initiative_line(quote: ExchangeQuote) -> list[dict]:
     """The initiative's own social return per month (from its first accepted report)."""
-    quote = quote_for(initiative_id)
-    if quote is None:
+    running = running_totals([quote.initiative_id]).get(quote.initiative_id)
+    if running is None:
         return []
-    rows = list(
-        db.session.scalars(
-            select(InitiativeMonth)
-            .where(InitiativeMonth.initiative_id == initiative_id)
-            .order_by(InitiativeMonth.month)
-        )
-    )
-    if not rows:
-        return []
-    months = month_range(quote.first_month, max(quote.as_of, rows[-1].month))
+    months = month_range(quote.first_month, max(quote.as_of, running.last_month))
     return [
-        {"month": p.month, "value": indices.social_return(p.inputs_cents, p.value_total)}
-        for p in cumulative_series(rows, months)
+        {"month": m, "value": indices.social_return(running.inputs_at(m), running.value_at(m))}
+        for m in months
     ]
 
 
@@ -179,43 +175,39 @@ class Benchmark:
     theme_line: list[dict]
 
 
-def benchmark(initiative_id: int, limit: int = 5) -> Benchmark | None:
-    """Comparables elsewhere, the percentile among them, and the lines for the chart."""
+def benchmark(initiative_id: int) -> Benchmark | None:
+    """Comparables elsewhere (chosen when quotes were rebuilt), the percentile among them, the
+    theme's quartiles and the lines for the chart: a handful of small reads."""
     quote = quote_for(initiative_id)
     if quote is None or not quote.quoted:
         return None
-    peers = db.session.scalars(
-        select(ExchangeQuote).where(
-            ExchangeQuote.theme == quote.theme, ExchangeQuote.quoted.is_(True)
+    chosen = quote.comparables or []
+    peers = {
+        q.initiative_id: q
+        for q in db.session.scalars(
+            select(ExchangeQuote).where(ExchangeQuote.initiative_id.in_([c["id"] for c in chosen]))
         )
-    ).all()
-    by_id = {p.initiative_id: p for p in peers}
-
-    def candidate(q: ExchangeQuote) -> indices.ComparableCandidate:
-        return indices.ComparableCandidate(
-            key=q.initiative_id,
-            theme=q.theme,
-            municipality=q.municipality,
-            inputs_cents=q.inputs_cents,
-            metric_codes=q.metric_code_set,
-            social_return=q.social_return,
-        )
-
-    found = indices.comparables(candidate(quote), [candidate(p) for p in peers], limit=limit)
-    pairs = [(by_id[c.key], c) for c in found]
+    }
+    pairs = [
+        (peer, indices.Comparable(peer.initiative_id, Decimal(c["score"]), Decimal(c["size"]),
+                                  Decimal(c["overlap"]), peer.social_return))
+        for c in chosen
+        if (peer := peers.get(c["id"])) is not None and peer.quoted
+    ]  # fmt: skip
     percentile = (
-        indices.percentile_rank(quote.social_return, [c.social_return for c in found])
-        if quote.social_return is not None
+        indices.percentile_rank(quote.social_return, [peer.social_return for peer, _c in pairs])
+        if quote.social_return is not None and pairs
         else None
     )
+    group = db.session.get(PeerGroup, (quote.theme, THEME_WIDE))
     theme_points = index_points(quote.theme).get(quote.theme, [])
     return Benchmark(
         quote=quote,
         comparables=pairs,
         percentile=percentile,
-        theme_quartiles=indices.quartiles(p.social_return for p in peers),
+        theme_quartiles=(group.q1, group.median, group.q3) if group else None,
         size_band=indices.size_band(quote.inputs_cents),
-        own_line=initiative_line(initiative_id),
+        own_line=initiative_line(quote),
         theme_line=[{"month": p.month, "value": p.value} for p in theme_points],
     )
 

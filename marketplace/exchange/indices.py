@@ -54,10 +54,12 @@ Comparables
     in alphabetical order.
 """
 
+from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from marketplace.timeutil import month_start
 
@@ -236,12 +238,22 @@ class Comparable:
     social_return: Decimal | None
 
 
+@lru_cache(maxsize=1 << 16)
+def _log10(cents: int) -> Decimal:
+    return Decimal(cents).log10()
+
+
+def _distance(inputs_a_cents: int, inputs_b_cents: int) -> Decimal | None:
+    """|log10 a − log10 b|, or None when either has no inputs."""
+    if inputs_a_cents <= 0 or inputs_b_cents <= 0:
+        return None
+    return abs(_log10(inputs_a_cents) - _log10(inputs_b_cents))
+
+
 def size_similarity(inputs_a_cents: int, inputs_b_cents: int) -> Decimal:
     """1 / (1 + |log10 a − log10 b|): 1 when equal, ½ a factor 10 apart, 0 without inputs."""
-    if inputs_a_cents <= 0 or inputs_b_cents <= 0:
-        return ZERO
-    distance = abs(Decimal(inputs_a_cents).log10() - Decimal(inputs_b_cents).log10())
-    return ONE / (ONE + distance)
+    distance = _distance(inputs_a_cents, inputs_b_cents)
+    return ZERO if distance is None else ONE / (ONE + distance)
 
 
 def metric_overlap(codes_a: frozenset[str], codes_b: frozenset[str]) -> Decimal:
@@ -256,22 +268,87 @@ def _place(municipality: str | None) -> str:
     return (municipality or "").strip().casefold()
 
 
+class ComparablePool:
+    """Candidates prepared once, so that the comparables of each of many targets cost about the
+    number of distinct metric-code sets instead of the number of candidates.
+
+    Within one set of metric codes the overlap with a target is the same for every candidate,
+    so the score only falls with the distance in size: the best `limit` of a group are its
+    `limit` nearest in log size (with every tie at the last distance), and the overall best are
+    among those of all groups. The result is exactly `comparables`'s.
+    """
+
+    def __init__(self, candidates: Iterable[ComparableCandidate]):
+        groups: dict[frozenset[str], list] = {}
+        for candidate in candidates:
+            groups.setdefault(candidate.metric_codes, []).append(candidate)
+        self.groups = []
+        for codes, members in groups.items():
+            sized = sorted(
+                (c for c in members if c.inputs_cents > 0), key=lambda c: _log10(c.inputs_cents)
+            )
+            unsized = sorted((c for c in members if c.inputs_cents <= 0), key=lambda c: str(c.key))
+            logs = [_log10(c.inputs_cents) for c in sized]
+            self.groups.append((codes, sized, logs, unsized))
+
+    def best(self, target: ComparableCandidate, limit: int = 5) -> list[Comparable]:
+        """The most similar initiatives in the same theme elsewhere in the country, best first."""
+        if limit <= 0:
+            return []
+        place = _place(target.municipality)
+
+        def eligible(candidate: ComparableCandidate) -> bool:
+            if candidate.key == target.key or candidate.theme != target.theme:
+                return False
+            return not (place and _place(candidate.municipality) == place)
+
+        found: list[Comparable] = []
+        for codes, sized, logs, unsized in self.groups:
+            overlap = metric_overlap(target.metric_codes, codes)
+            chosen = self._nearest(target, sized, logs, eligible, limit)
+            chosen += [c for c in unsized if eligible(c)][:limit]
+            for candidate in chosen:
+                size = size_similarity(target.inputs_cents, candidate.inputs_cents)
+                score = SIZE_WEIGHT * size + OVERLAP_WEIGHT * overlap
+                found.append(
+                    Comparable(candidate.key, score, size, overlap, candidate.social_return)
+                )
+        found.sort(key=lambda c: (-c.score, str(c.key)))
+        return found[:limit]
+
+    @staticmethod
+    def _nearest(target, sized, logs, eligible, limit) -> list[ComparableCandidate]:
+        """The `limit` eligible candidates nearest in size (all of them without target inputs),
+        and every further one at the same distance as the last (ties go by key later)."""
+        if target.inputs_cents <= 0:
+            return [c for c in sized if eligible(c)]
+        center = _log10(target.inputs_cents)
+        right = bisect_left(logs, center)
+        left = right - 1
+        chosen: list[ComparableCandidate] = []
+        last_distance = None
+        while left >= 0 or right < len(sized):
+            go_left = right >= len(sized) or (
+                left >= 0 and center - logs[left] <= logs[right] - center
+            )
+            index = left if go_left else right
+            distance = abs(logs[index] - center)
+            if len(chosen) >= limit and distance > last_distance:
+                break
+            if go_left:
+                left -= 1
+            else:
+                right += 1
+            if eligible(sized[index]):
+                chosen.append(sized[index])
+                last_distance = distance
+        return chosen
+
+
 def comparables(
     target: ComparableCandidate,
     candidates: Iterable[ComparableCandidate],
     limit: int = 5,
 ) -> list[Comparable]:
     """The most similar initiatives in the same theme elsewhere in the country, best first."""
-    place = _place(target.municipality)
-    found: list[Comparable] = []
-    for candidate in candidates:
-        if candidate.key == target.key or candidate.theme != target.theme:
-            continue
-        if place and _place(candidate.municipality) == place:
-            continue
-        size = size_similarity(target.inputs_cents, candidate.inputs_cents)
-        overlap = metric_overlap(target.metric_codes, candidate.metric_codes)
-        score = SIZE_WEIGHT * size + OVERLAP_WEIGHT * overlap
-        found.append(Comparable(candidate.key, score, size, overlap, candidate.social_return))
-    found.sort(key=lambda c: (-c.score, str(c.key)))
-    return found[: max(limit, 0)]
+    return ComparablePool(candidates).best(target, limit)

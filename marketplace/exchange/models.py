@@ -8,7 +8,7 @@ request.
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.extensions import db
@@ -55,6 +55,9 @@ class ExchangeQuote(db.Model):
     first_month: Mapped[date] = mapped_column(Date)
     as_of: Mapped[date] = mapped_column(Date)
     metric_codes: Mapped[str] = mapped_column(String(2000), default="")
+    # The most similar quoted initiatives elsewhere (indices.comparables), chosen when quotes are
+    # rebuilt: [{"id", "score", "size", "overlap"}], best first.
+    comparables: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property

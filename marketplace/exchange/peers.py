@@ -16,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 PLACES = Decimal("0.000001")
+THEME_WIDE = "*"  # the size band of a theme's group over all sizes (the benchmark's quartiles)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def refresh_peer_groups() -> int:
         )
     ):
         groups[(theme, indices.size_band(inputs_cents))].append(Decimal(ratio))
+        groups[(theme, THEME_WIDE)].append(Decimal(ratio))
     db.session.execute(delete(PeerGroup))
     now = utcnow()
     for (theme, band), ratios in sorted(groups.items()):
@@ -75,5 +77,5 @@ def peer_groups() -> dict[tuple[str, str], Comparison]:
         (r.theme, r.size_band): Comparison(
             r.theme, r.size_band, r.count, Decimal(r.q1), Decimal(r.median), Decimal(r.q3)
         )
-        for r in db.session.scalars(select(PeerGroup))
+        for r in db.session.scalars(select(PeerGroup).where(PeerGroup.size_band != THEME_WIDE))
     }

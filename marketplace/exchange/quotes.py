@@ -10,8 +10,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, func, select, update
 
+from marketplace import signals
 from marketplace.db import advisory_xact_lock
 from marketplace.exchange import indices
 from marketplace.exchange.models import (
@@ -24,12 +25,13 @@ from marketplace.exchange.models import (
 from marketplace.exchange.peers import refresh_peer_groups
 from marketplace.extensions import db
 from marketplace.figures.models import VALUE_KINDS, InitiativeMonth
-from marketplace.figures.read import cumulative_series
+from marketplace.figures.read import Running, running_totals
 from marketplace.impact.models import Metric, OutcomeReport, OutcomeReportValue, ReportStatus
 from marketplace.initiatives.models import Initiative, Theme
 from marketplace.timeutil import month_range, month_start, to_amsterdam, utcnow
 
 CHUNK = 500
+COMPARABLES = 5  # shown on an initiative's page
 
 
 RATIO_PLACES = Decimal("0.000001")
@@ -59,23 +61,38 @@ def _metric_codes(ids: list[int]) -> dict[int, set[str]]:
     return codes
 
 
-def _quote_row(initiative: Initiative, rows: list[InitiativeMonth], codes: set[str], as_of: date):
-    """The quote of one initiative from its monthly rows, or None when it is not on the exchange."""
-    if not initiative.is_published:
+def _totals(ids: list[int]) -> dict[int, tuple[int, int, int | None]]:
+    """Per initiative: (platform cents, declared cents, best evidence level) of all its months."""
+    return {
+        initiative_id: (int(platform or 0), int(declared or 0), level)
+        for initiative_id, platform, declared, level in db.session.execute(
+            select(
+                InitiativeMonth.initiative_id,
+                func.sum(InitiativeMonth.platform_cents),
+                func.sum(InitiativeMonth.declared_cents),
+                func.max(InitiativeMonth.evidence_level),
+            )
+            .where(InitiativeMonth.initiative_id.in_(ids))
+            .group_by(InitiativeMonth.initiative_id)
+        )
+    }
+
+
+def _quote_row(initiative: Initiative, running: Running, totals: tuple, codes: set[str], as_of):
+    """The quote of one initiative from its running totals, or None when it is not on the
+    exchange (unpublished, or no accepted report yet)."""
+    if not initiative.is_published or running.accepted_from is None:
         return None
-    accepted = [r.month for r in rows if r.evidence_level is not None]
-    if not accepted:
-        return None
-    first = min(r.month for r in rows)
-    last = max(as_of, max(r.month for r in rows))
-    first_accepted = min(accepted)
-    points = cumulative_series(rows, month_range(first, last))
+    last = max(as_of, running.last_month)
     returns = [
-        indices.social_return(p.inputs_cents, p.value_total) if p.month >= first_accepted else None
-        for p in points
+        indices.social_return(running.inputs_at(month), running.value_at(month))
+        if month >= running.accepted_from
+        else None
+        for month in month_range(running.first_month, last)
     ]
-    now = points[-1]
+    kinds = running.kinds_at(last)
     sr = returns[-1]
+    platform_cents, declared_cents, level = totals
     return {
         "initiative_id": initiative.id,
         "name": initiative.name,
@@ -85,17 +102,17 @@ def _quote_row(initiative: Initiative, rows: list[InitiativeMonth], codes: set[s
         "province": initiative.province or "",
         "latitude": initiative.latitude,
         "longitude": initiative.longitude,
-        "platform_cents": now.platform_cents,
-        "declared_cents": now.declared_cents,
-        "inputs_cents": now.inputs_cents,
-        "value_total": _q(now.value_total, AMOUNT_PLACES),
-        **{f"value_{k}": _q(now.by_value_kind[k], AMOUNT_PLACES) for k in VALUE_KINDS},
+        "platform_cents": platform_cents,
+        "declared_cents": declared_cents,
+        "inputs_cents": running.inputs_at(last),
+        "value_total": _q(running.value_at(last), AMOUNT_PLACES),
+        **{f"value_{k}": _q(kinds[k], AMOUNT_PLACES) for k in VALUE_KINDS},
         "social_return": _q(sr),
         "change_3m": _q(indices.change(returns, 3)),
         "change_12m": _q(indices.change(returns, 12)),
-        "evidence_level": now.evidence_level or None,
+        "evidence_level": level or None,
         "quoted": sr is not None,
-        "first_month": first_accepted,
+        "first_month": running.accepted_from,
         "as_of": last,
         "metric_codes": ",".join(sorted(codes))[:2000],
         "updated_at": utcnow(),
@@ -116,17 +133,17 @@ def refresh_quotes(initiative_ids) -> set[str]:
             )
         )
         initiatives = db.session.scalars(select(Initiative).where(Initiative.id.in_(chunk))).all()
-        months: dict[int, list[InitiativeMonth]] = defaultdict(list)
-        for row in db.session.scalars(
-            select(InitiativeMonth)
-            .where(InitiativeMonth.initiative_id.in_(chunk))
-            .order_by(InitiativeMonth.month)
-        ):
-            months[row.initiative_id].append(row)
+        running = running_totals(chunk)
+        totals = _totals(chunk)
         codes = _metric_codes(chunk)
         new_rows = []
         for initiative in initiatives:
-            row = _quote_row(initiative, months[initiative.id], codes[initiative.id], as_of)
+            if initiative.id not in running:
+                continue
+            row = _quote_row(
+                initiative, running[initiative.id], totals[initiative.id], codes[initiative.id],
+                as_of,
+            )  # fmt: skip
             if row is not None:
                 new_rows.append(row)
                 touched.add(row["theme"])
@@ -145,37 +162,36 @@ def _state(name: str) -> ExchangeIndexState:
 
 
 def refresh_index(name: str) -> int:
-    """Rebuild one index (a theme value or `all`) from the monthly rows; returns its point count."""
-    session = db.session
+    """Rebuild one index (a theme value or `all`) from the quoted initiatives' running totals;
+    returns its point count."""
     advisory_xact_lock("exchange-index", name)
-    query = select(InitiativeMonth).join(
-        ExchangeQuote, ExchangeQuote.initiative_id == InitiativeMonth.initiative_id
-    )
+    query = select(ExchangeQuote.initiative_id).where(ExchangeQuote.quoted.is_(True))
     if name != ALL:
         query = query.where(ExchangeQuote.theme == name)
-    rows_by_initiative: dict[int, list[InitiativeMonth]] = defaultdict(list)
-    first = None
-    for row in session.scalars(query.order_by(InitiativeMonth.month)):
-        rows_by_initiative[row.initiative_id].append(row)
-        first = row.month if first is None else min(first, row.month)
-    session.execute(delete(ExchangeIndexPoint).where(ExchangeIndexPoint.series == name))
+    running = running_totals(db.session.scalars(query))
+    db.session.execute(delete(ExchangeIndexPoint).where(ExchangeIndexPoint.series == name))
     state = _state(name)
     state.refreshed_at = utcnow()
-    if first is None:
+    accepted = [r for r in running.values() if r.accepted_from is not None]
+    if not accepted:
         return 0
-    months = month_range(first, current_month())
-    per_initiative: dict[int, dict[date, indices.Position]] = {}
-    for initiative_id, rows in rows_by_initiative.items():
-        accepted = [r.month for r in rows if r.evidence_level is not None]
-        if not accepted:
-            continue
-        first_accepted = min(accepted)
-        per_initiative[initiative_id] = {
-            p.month: (p.inputs_cents, p.value_total)
-            for p in cumulative_series(rows, months)
-            if p.month >= first_accepted
+    months = month_range(min(r.first_month for r in accepted), current_month())
+    per_initiative: dict[int, dict[date, indices.Position]] = {
+        initiative_id: {
+            month: (r.inputs_at(month), r.value_at(month))
+            for month in months
+            if month >= r.accepted_from
         }
-    series = indices.index_series(per_initiative, months)
+        for initiative_id, r in running.items()
+        if r.accepted_from is not None
+    }
+    points = _index_points(name, indices.index_series(per_initiative, months), per_initiative)
+    if points:
+        db.session.execute(ExchangeIndexPoint.__table__.insert(), points)
+    return len(points)
+
+
+def _index_points(name: str, series, per_initiative) -> list[dict]:
     totals: dict[date, list] = defaultdict(lambda: [0, 0, Decimal(0)])
     for positions in per_initiative.values():
         for month, (inputs_cents, value) in positions.items():
@@ -200,9 +216,7 @@ def refresh_index(name: str) -> int:
                 "aggregate_return": _q(indices.social_return(inputs_cents, social_value)),
             }
         )
-    if points:
-        session.execute(ExchangeIndexPoint.__table__.insert(), points)
-    return len(points)
+    return points
 
 
 def all_series_names() -> list[str]:
@@ -230,17 +244,68 @@ def mark_stale(initiative_ids) -> None:
     db.session.commit()
 
 
+def _candidate(quote) -> indices.ComparableCandidate:
+    return indices.ComparableCandidate(
+        key=quote.initiative_id,
+        theme=quote.theme,
+        municipality=quote.municipality,
+        inputs_cents=quote.inputs_cents,
+        metric_codes=frozenset(code for code in quote.metric_codes.split(",") if code),
+        social_return=quote.social_return,
+    )
+
+
+def refresh_comparables(initiative_ids) -> None:
+    """Choose the comparables of these initiatives' quotes among their theme's quoted ones.
+
+    The others keep theirs until their own quote changes (their choice depends on sizes and
+    metrics, which move slowly) or the nightly rebuild."""
+    ids = set(initiative_ids)
+    columns = (
+        ExchangeQuote.initiative_id,
+        ExchangeQuote.theme,
+        ExchangeQuote.municipality,
+        ExchangeQuote.inputs_cents,
+        ExchangeQuote.metric_codes,
+        ExchangeQuote.social_return,
+    )
+    quoted = db.session.execute(select(*columns).where(ExchangeQuote.quoted.is_(True))).all()
+    by_theme: dict[str, list] = defaultdict(list)
+    for quote in quoted:
+        by_theme[quote.theme].append(_candidate(quote))
+    pools = {theme: indices.ComparablePool(candidates) for theme, candidates in by_theme.items()}
+    changes = []
+    for theme, candidates in by_theme.items():
+        for target in candidates:
+            if target.key in ids:
+                found = pools[theme].best(target, COMPARABLES)
+                changes.append({"quote_id": target.key, "chosen": [
+                    {"id": c.key, "score": str(c.score), "size": str(c.size_similarity),
+                     "overlap": str(c.metric_overlap)} for c in found
+                ]})  # fmt: skip
+    if changes:
+        table = ExchangeQuote.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.initiative_id == bindparam("quote_id"))
+            .values(comparables=bindparam("chosen")),
+            changes,
+        )
+
+
 def refresh_stale() -> int:
     """Rebuild the quotes marked stale, the indices of their themes and the peer groups."""
     ids = sorted(db.session.scalars(select(StaleQuote.initiative_id)))
     if not ids:
         return 0
     themes = refresh_quotes(ids)
+    refresh_comparables(ids)
     db.session.execute(delete(StaleQuote).where(StaleQuote.initiative_id.in_(ids)))
     for name in sorted(themes | {ALL}) if themes else ():
         refresh_index(name)
     refresh_peer_groups()
     db.session.commit()
+    signals.notify(signals.exchange_refreshed, initiative_ids=frozenset(ids))
     return len(ids)
 
 
@@ -250,9 +315,11 @@ def refresh_all() -> int:
     for start in range(0, len(ids), 2000):
         refresh_quotes(ids[start : start + 2000])
         db.session.commit()
+    refresh_comparables(ids)
     db.session.execute(delete(StaleQuote))
     for name in all_series_names():
         refresh_index(name)
     refresh_peer_groups()
     db.session.commit()
+    signals.notify(signals.exchange_refreshed, initiative_ids=frozenset(ids))
     return len(ids)

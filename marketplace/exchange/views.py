@@ -13,6 +13,7 @@ from marketplace.errors import NotFound
 from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
 from marketplace.initiatives.models import THEME_LABELS, Theme
+from marketplace.pagecache import cached_page
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -42,6 +43,7 @@ def _theme_arg() -> str | None:
 
 
 @bp.route("/")
+@cached_page(lambda **_args: ["exchange"])
 def home():
     """The board: quoted initiatives, sortable and filterable, with the index summary."""
     page = request.args.get("page", 1, type=int) or 1
@@ -69,6 +71,7 @@ def home():
 
 @bp.route("/indices")
 @bp.route("/indices/<name>")
+@cached_page(lambda **_args: ["exchange"])
 def indices(name: str | None = None):
     """Line charts of the indices (all, or one theme), with a table fallback."""
     if name is not None and name != ALL and name not in {t.value for t in Theme}:
@@ -103,12 +106,14 @@ def indices_json():
 
 
 @bp.route("/method")
+@cached_page(lambda **_args: ["exchange"])
 def method():
     """How quotes, indices, comparables and savings are defined."""
     return render_template("exchange/method.html", licence=opendata.LICENCE)
 
 
 @bp.route("/savings")
+@cached_page(lambda **_args: ["exchange"])
 def savings():
     """What society saves: national counter and per-municipality totals."""
     national, by_municipality = board.savings()
@@ -121,6 +126,7 @@ def savings():
 
 
 @bp.route("/municipalities/<slug>")
+@cached_page(lambda **_args: ["exchange", "initiatives"])
 def municipality(slug: str):
     """A municipality's initiatives and what they save."""
     page = board.municipality_page(slug)
@@ -128,6 +134,7 @@ def municipality(slug: str):
 
 
 @bp.route("/map")
+@cached_page(lambda **_args: ["exchange", "initiatives"])
 def map_page():
     """Discover nearby: a map of initiatives and a search by postcode or place with distance."""
     query = (request.args.get("q") or "").strip()

@@ -21,7 +21,7 @@ from itertools import accumulate
 
 from sqlalchemy import Date, and_, cast, delete, func, select
 
-from marketplace.db import advisory_xact_lock
+from marketplace.db import advisory_xact_locks, bulk_insert
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
 from marketplace.figures.models import (
@@ -56,8 +56,7 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
 
 def lock_initiatives(ids: Iterable[int]) -> None:
     """Serialise figure writers per initiative, in a fixed order so that none can deadlock."""
-    for initiative_id in sorted(set(ids)):
-        advisory_xact_lock("initiative-figures", initiative_id)
+    advisory_xact_locks("initiative-figures", set(ids))
 
 
 def all_initiative_ids() -> list[int]:
@@ -165,8 +164,7 @@ def rebuild_initiatives(initiative_ids: Iterable[int]) -> set[int]:
         gathered = _gather(chunk)
         db.session.execute(delete(InitiativeMonth).where(InitiativeMonth.initiative_id.in_(chunk)))
         rows = [row for i, by_month in gathered.items() for row in _month_rows(i, by_month)]
-        if rows:
-            db.session.execute(InitiativeMonth.__table__.insert(), rows)
+        bulk_insert(InitiativeMonth.__table__, rows)
         _store_series(chunk, rows)
     return set(ids)
 
@@ -255,9 +253,9 @@ def _store_series(ids: Sequence[int], month_rows: Sequence[dict]) -> None:
     for row in month_rows:
         per_initiative[row["initiative_id"]].append(row)
     db.session.execute(delete(InitiativeSeries).where(InitiativeSeries.initiative_id.in_(ids)))
-    series = [series_row(i, rows) for i, rows in per_initiative.items()]
-    if series:
-        db.session.execute(InitiativeSeries.__table__.insert(), series)
+    bulk_insert(
+        InitiativeSeries.__table__, [series_row(i, rows) for i, rows in per_initiative.items()]
+    )
 
 
 # --- funder series ----------------------------------------------------------------------------
@@ -323,9 +321,9 @@ def _rebuild_funders(gifts_scope, series_scope) -> None:
     db.session.execute(
         delete(FunderSeries).where(series_scope, FunderSeries.kind == FunderSeries.GIFT)
     )
-    rows = [funder_series_row(*key, paid) for key, paid in per_funder.items()]
-    if rows:
-        db.session.execute(FunderSeries.__table__.insert(), rows)
+    bulk_insert(
+        FunderSeries.__table__, [funder_series_row(*key, paid) for key, paid in per_funder.items()]
+    )
 
 
 def rebuild_funder_series(initiative_id: int, user_id: int | None, organisation_id: int | None):

@@ -8,8 +8,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.figures.models import VALUE_KINDS, ZERO, InitiativeMonth
-from marketplace.timeutil import month_start
+from marketplace.figures.models import (
+    UNITS_PER_EURO_EXPONENT,
+    VALUE_KINDS,
+    ZERO,
+    InitiativeMonth,
+    InitiativeSeries,
+)
+from marketplace.timeutil import month_start, months_between
 
 CHUNK = 500  # initiative ids per IN (...) query
 
@@ -93,3 +99,63 @@ def cumulative_series(rows: Sequence[InitiativeMonth], months: Sequence[date]) -
             FigurePoint(month, platform, declared, inputs, *values.values(), level, accepted)
         )
     return points
+
+
+def _euros(units: int) -> Decimal:
+    return Decimal(units).scaleb(-UNITS_PER_EURO_EXPONENT)
+
+
+@dataclass(frozen=True)
+class Running:
+    """One initiative's running totals (`InitiativeSeries`), read at any month."""
+
+    first_month: date
+    inputs: list[int]
+    value_units: list[int]
+    by_kind: list[list[int]]
+    accepted_from: date | None
+
+    @property
+    def last_month(self) -> date:
+        year, index = divmod(self.first_month.month - 1 + len(self.inputs) - 1, 12)
+        return date(self.first_month.year + year, index + 1, 1)
+
+    def _at(self, month: date) -> int | None:
+        if month < self.first_month:
+            return None
+        return min(months_between(self.first_month, month), len(self.inputs) - 1)
+
+    def inputs_at(self, month: date) -> int:
+        k = self._at(month)
+        return 0 if k is None else self.inputs[k]
+
+    def value_at(self, month: date) -> Decimal:
+        k = self._at(month)
+        return ZERO if k is None else _euros(self.value_units[k])
+
+    def kinds_at(self, month: date) -> dict[str, Decimal]:
+        k = self._at(month)
+        return {
+            kind: ZERO if k is None else _euros(self.by_kind[n][k])
+            for n, kind in enumerate(VALUE_KINDS)
+        }
+
+
+def running_totals(initiative_ids: Iterable[int]) -> dict[int, Running]:
+    """The running totals of these initiatives (those without figures are left out)."""
+    ids = sorted(set(initiative_ids))
+    found: dict[int, Running] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in db.session.scalars(
+            select(InitiativeSeries).where(
+                InitiativeSeries.initiative_id.in_(ids[start : start + CHUNK])
+            )
+        ):
+            found[row.initiative_id] = Running(
+                row.first_month,
+                list(row.inputs_cents),
+                list(row.value_units),
+                [list(kind) for kind in row.value_units_by_kind],
+                row.accepted_from,
+            )
+    return found

@@ -2,13 +2,13 @@
 
 import csv
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import signals
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.impact.models import (
@@ -171,6 +171,7 @@ def create_metric(data: dict, user=None) -> Metric:
         proxy.created_by_id = getattr(user, "id", None)
         metric.proxies.append(proxy)
     db.session.commit()
+    signals.notify(signals.catalog_changed, metric_code=metric.code)
     return metric
 
 
@@ -188,6 +189,7 @@ def update_metric(metric: Metric, data: dict, user=None) -> Metric:
     for field, value in clean.items():
         setattr(metric, field, value)
     db.session.commit()
+    signals.notify(signals.catalog_changed, metric_code=metric.code)
     if new_proxy is not None and new_proxy.value is not None:
         revalue_unvalued_lines(metric, user)
     return metric
@@ -197,6 +199,7 @@ def add_proxy_version(metric: Metric, data: dict, user=None) -> MetricProxy:
     """Record a new proxy version for a metric (admin)."""
     proxy = _new_proxy_version(metric, data, user)
     db.session.commit()
+    signals.notify(signals.catalog_changed, metric_code=metric.code)
     if proxy.value is not None:
         revalue_unvalued_lines(metric, user)
     return proxy
@@ -280,7 +283,3 @@ def import_catalog(path: Path | None = None, valid_from: date | None = None) -> 
         else:
             counts["unchanged"] += 1
     return counts
-
-
-def proxy_as_decimal(proxy: MetricProxy | None) -> Decimal | None:
-    return None if proxy is None else proxy.value

@@ -71,13 +71,8 @@ def _read_rows(stream) -> list[dict]:
     return rows
 
 
-def import_reports_csv(
-    initiative: Initiative, user, stream, submit: bool = False
-) -> list[OutcomeReport]:
-    """Create one report per period in the file; InvalidInput lists row-level errors ("rows")."""
-    access.require_owner(initiative, user)
-    rows = _read_rows(stream)
-    # Row numbers as people see them in a spreadsheet: the header is row 1.
+def _group_by_period(rows: list[dict]) -> dict[tuple[str, str], dict]:
+    """The file's rows per (period_start, period_end), with spreadsheet row numbers (header 1)."""
     groups: dict[tuple[str, str], dict] = {}
     for number, row in enumerate(rows, start=2):
         key = (row.get("period_start", ""), row.get("period_end", ""))
@@ -89,7 +84,31 @@ def import_reports_csv(
         group["values"].append({"metric": row.get("metric", ""), "quantity": row.get("quantity")})
         group["evidence_url"] = group["evidence_url"] or row.get("evidence_url", "")
         group["note"] = group["note"] or row.get("note", "")
+    return groups
 
+
+def _row_errors(group: dict, error: InvalidInput) -> list[str]:
+    """A report's field errors as messages naming the spreadsheet rows they come from."""
+    messages = []
+    item_errors = getattr(error, "item_errors", {})
+    for index, problems in sorted(item_errors.items()):
+        for problem in problems:
+            messages.append(
+                _("Row %(row)d: %(message)s", row=group["rows"][index], message=problem)
+            )
+    for field, problems in error.errors.items():
+        if field == "values" and item_errors:
+            continue
+        for problem in problems:
+            messages.append(
+                _("Row %(row)d (%(field)s): %(message)s",
+                  row=group["first"], field=field, message=problem)
+            )  # fmt: skip
+    return messages
+
+
+def _clean_groups(initiative, groups: dict, submit: bool) -> tuple[list, list[str]]:
+    """Each period's report validated, in period order, and the row errors of all of them."""
     row_errors: list[str] = []
     cleaned = []
     for (start, end), group in groups.items():
@@ -103,24 +122,7 @@ def import_reports_csv(
         try:
             clean = reports.clean_report(initiative, data, None)
         except InvalidInput as error:
-            item_errors = getattr(error, "item_errors", {})
-            for index, messages in sorted(item_errors.items()):
-                for message in messages:
-                    row_errors.append(
-                        _("Row %(row)d: %(message)s", row=group["rows"][index], message=message)
-                    )
-            for field, messages in error.errors.items():
-                if field == "values" and item_errors:
-                    continue
-                for message in messages:
-                    row_errors.append(
-                        _(
-                            "Row %(row)d (%(field)s): %(message)s",
-                            row=group["first"],
-                            field=field,
-                            message=message,
-                        )  # fmt: skip
-                    )
+            row_errors.extend(_row_errors(group, error))
             continue
         if submit and not clean.get("evidence_url"):
             row_errors.append(
@@ -131,11 +133,18 @@ def import_reports_csv(
     for (_g1, first), (group, second) in zip(ordered, ordered[1:], strict=False):
         if second["period_start"] <= first["period_end"]:
             row_errors.append(
-                _(
-                    "Row %(row)d: this period overlaps another period in the file.",
-                    row=group["first"],
-                )  # fmt: skip
-            )
+                _("Row %(row)d: this period overlaps another period in the file.",
+                  row=group["first"])
+            )  # fmt: skip
+    return ordered, row_errors
+
+
+def import_reports_csv(
+    initiative: Initiative, user, stream, submit: bool = False
+) -> list[OutcomeReport]:
+    """Create one report per period in the file; InvalidInput lists row-level errors ("rows")."""
+    access.require_owner(initiative, user)
+    ordered, row_errors = _clean_groups(initiative, _group_by_period(_read_rows(stream)), submit)
     if row_errors:
         raise InvalidInput(
             _("Nothing was imported: correct these rows and upload the file again."),

@@ -37,6 +37,7 @@ from marketplace.impact.schemas import plain
 from marketplace.impact.sroi import DEFAULT_DISCOUNT_RATE
 from marketplace.initiatives.models import THEME_LABELS
 from marketplace.initiatives.services import get_initiative_by_slug
+from marketplace.pagecache import cached_page
 
 bp = Blueprint("impact", __name__)
 
@@ -72,6 +73,7 @@ def evidence_level_label(level) -> str:
 
 
 @bp.route("/methodology")
+@cached_page(lambda: ["catalog"])
 def methodology():
     """How social value is computed, and every proxy with its source."""
     metrics = catalog.list_metrics()

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from marketplace import signals
 from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
@@ -170,6 +171,7 @@ def update_initiative(initiative: Initiative, user: User, data: dict) -> Initiat
     for field, value in clean.items():
         setattr(initiative, field, value)
     db.session.commit()
+    signals.notify(signals.initiative_changed, initiative_id=initiative.id)
     return initiative
 
 
@@ -190,6 +192,7 @@ def set_photo(initiative: Initiative, user: User, stream) -> None:
     initiative.photo_filename = stored.filename
     initiative.photo_content_type = stored.content_type
     db.session.commit()
+    signals.notify(signals.initiative_changed, initiative_id=initiative.id)
 
 
 def add_co_owner(initiative: Initiative, user: User, email: str) -> User:
@@ -221,6 +224,7 @@ def set_status(initiative: Initiative, user: User, status: InitiativeStatus) -> 
     if status == InitiativeStatus.PUBLISHED and initiative.published_at is None:
         initiative.published_at = utcnow()
     db.session.commit()
+    signals.notify(signals.initiative_changed, initiative_id=initiative.id)
 
 
 def get_initiative(initiative_id: int, user) -> Initiative:
@@ -229,6 +233,10 @@ def get_initiative(initiative_id: int, user) -> Initiative:
     if initiative is None or not initiative.is_visible_to(user):
         raise NotFound(_("Initiative not found."))
     return initiative
+
+
+def initiative_id_for_slug(slug: str) -> int | None:
+    return db.session.scalar(select(Initiative.id).where(Initiative.slug == slug))
 
 
 def get_initiative_by_slug(slug: str, user) -> Initiative:

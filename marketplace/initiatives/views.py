@@ -11,12 +11,14 @@ from marketplace.initiatives import services
 from marketplace.initiatives.forms import CoOwnerForm, InitiativeForm
 from marketplace.initiatives.models import THEME_LABELS, InitiativeStatus
 from marketplace.initiatives.page import page_sections
+from marketplace.pagecache import cached_page
 from marketplace.uploads import stored_path
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 
 
 @bp.route("")
+@cached_page(lambda: ["initiatives"])
 def index():
     page = request.args.get("page", 1, type=int)
     filters = {
@@ -64,6 +66,7 @@ def create():
 
 
 @bp.route("/<slug>")
+@cached_page(lambda slug: [f"initiative:{services.initiative_id_for_slug(slug)}", "exchange"])
 def detail(slug: str):
     initiative = services.get_initiative_by_slug(slug, current_user)
     return render_template(

@@ -96,8 +96,3 @@ class PortfolioSchema(Schema):
     totals = fields.Nested(TotalsSchema)
     series = fields.List(fields.Nested(PointSchema))
     watchlist = fields.List(fields.Nested(WatchSchema))
-
-
-class WatchInputSchema(Schema):
-    initiative_id = fields.Integer(required=True)
-    organisation_id = fields.Integer(load_default=None, allow_none=True)
