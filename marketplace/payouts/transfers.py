@@ -23,6 +23,7 @@ from marketplace.payouts.models import (
     Payout,
     PayoutEvent,
     PayoutEventKind,
+    Route,
     Transfer,
     TransferStatus,
 )
@@ -46,17 +47,26 @@ def _begin_write() -> None:
         db.session.connection(execution_options={"sqlite_begin_immediate": True})
 
 
-def held_payouts(initiative_id: int, provider: str, currency: str = "EUR") -> list[Payout]:
-    """The initiative's payouts with money held (or owed back) that this provider can move."""
+def held_payouts(
+    initiative_id: int, provider: str, currency: str = "EUR", per_payment: bool = False
+) -> list[Payout]:
+    """The initiative's payouts with money held (or owed back) that this provider can move.
+
+    `per_payment`: the provider moves money only with the platform's own payments (Mollie
+    routes), so money held on a payment the initiative's account owns waits for an admin.
+    """
+    where = [
+        Payout.initiative_id == initiative_id,
+        Payout.currency == currency,
+        Payout.held_cents != 0,
+        Payout.provider.in_([provider, ""]),
+    ]
+    if per_payment:
+        where.append((Payout.held_cents < 0) | (Payout.route == Route.PLATFORM))
     return list(
         db.session.scalars(
             select(Payout)
-            .where(
-                Payout.initiative_id == initiative_id,
-                Payout.currency == currency,
-                Payout.held_cents != 0,
-                Payout.provider.in_([provider, ""]),
-            )
+            .where(*where)
             .order_by(Payout.id)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -65,7 +75,11 @@ def held_payouts(initiative_id: int, provider: str, currency: str = "EUR") -> li
 
 
 def claim_batch(
-    initiative_id: int, provider: str, account_id: str, currency: str = "EUR"
+    initiative_id: int,
+    provider: str,
+    account_id: str,
+    currency: str = "EUR",
+    per_payment: bool = False,
 ) -> Transfer | None:
     """Claim everything held for the initiative into a new pending transfer. Commits.
 
@@ -73,7 +87,7 @@ def claim_batch(
     """
     _begin_write()
     advisory_xact_lock("payout-transfer", initiative_id)
-    payouts = held_payouts(initiative_id, provider, currency)
+    payouts = held_payouts(initiative_id, provider, currency, per_payment)
     total = sum(p.held_cents for p in payouts)
     if total <= 0:
         db.session.rollback()

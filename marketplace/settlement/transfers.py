@@ -71,7 +71,10 @@ def transfer_held(initiative_id: int) -> Transfer | None:
     account = accounts.active_account(initiative_id, provider_name)
     if account is None:
         return None
-    transfer = batches.claim_batch(initiative_id, provider_name, account.account_id)
+    per_payment = get_provider(provider_name).transfers_per_payment
+    transfer = batches.claim_batch(
+        initiative_id, provider_name, account.account_id, per_payment=per_payment
+    )
     if transfer is None:
         return None
     return send(transfer.id)

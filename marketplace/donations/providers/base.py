@@ -238,6 +238,8 @@ class PaymentProvider(ABC):
     #: Where a direct payment is refunded or charged back, whose balance pays: the initiative's
     #: own account (Mollie: the payment is its organisation's) or the platform's (Stripe).
     refunds_from_connected_account: bool = True
+    #: Transfers are made per payment of the platform's (Mollie routes), not from its balance.
+    transfers_per_payment: bool = False
     #: A provider that signs its webhooks answers 400 to one it cannot verify (also while it is not
     #: configured); one that does not (Mollie) gets 200, so it neither retries nor gives up on us.
     signs_webhooks: bool = False

@@ -86,6 +86,7 @@ def _add_month(day: date) -> date:
 class MollieProvider(MollieConnect, PaymentProvider):
     name = "mollie"
     supports_monthly = True
+    transfers_per_payment = True  # delayed routes on the platform's own payments
 
     @classmethod
     def is_configured(cls, config) -> bool:

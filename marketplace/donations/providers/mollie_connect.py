@@ -144,6 +144,11 @@ class MollieConnect:
             raise ProviderRejected("The OAuth state does not match.")
         tokens: dict[str, Any] = {}
         client, _url = self._oauth(return_url, None, tokens.update)
+        # A fresh client made up a state of its own; the one to expect is what we sent (checked
+        # above too), so requests-oauthlib's own check compares against that.
+        session = client._oauth_client
+        session.state = state
+        session.new_state()
         separator = "&" if "?" in return_url else "?"
         self._oauth_call(
             client.setup_oauth_authorization_response, return_url + separator + urlencode(args)
