@@ -59,6 +59,7 @@ def import_models() -> None:
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.payouts import models as _payouts  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
+    from marketplace.privacy import models as _privacy  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
 
 
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.organisations.views import bp as organisations_bp
     from marketplace.pages import bp as pages_bp
     from marketplace.portfolios.views import bp as portfolios_bp
+    from marketplace.privacy.views import bp as privacy_bp
     from marketplace.reporting.views import bp as reporting_bp
     from marketplace.settlement.views import bp as settlement_bp
 
@@ -89,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exchange_bp)
     app.register_blueprint(reporting_bp)
     app.register_blueprint(settlement_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -102,6 +105,7 @@ def register_api(app: Flask) -> None:
     from marketplace.initiatives.api import blp as initiatives_blp
     from marketplace.organisations.api import blp as organisations_blp
     from marketplace.portfolios.api import blp as portfolios_blp
+    from marketplace.privacy.api import blp as privacy_blp
     from marketplace.reporting.api import blp as reporting_blp
 
     api.init_app(app)
@@ -116,6 +120,7 @@ def register_api(app: Flask) -> None:
         portfolios_blp,
         exchange_blp,
         reporting_blp,
+        privacy_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -152,6 +157,7 @@ def register_listeners() -> None:
     from marketplace import pagecache
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
+    from marketplace.privacy import listeners as privacy_listeners
     from marketplace.reporting import listeners as reporting_listeners
     from marketplace.settlement import listeners as settlement_listeners
 
@@ -159,6 +165,7 @@ def register_listeners() -> None:
     exchange_listeners.connect()
     reporting_listeners.connect()
     settlement_listeners.connect()
+    privacy_listeners.connect()
     pagecache.connect()
 
 
@@ -181,4 +188,26 @@ def register_reconcile_steps(app: Flask) -> None:
 
 
 def register_privacy(app: Flask) -> None:
-    """Each domain's part of a person's data export, erasure and retention purge."""
+    """Each domain's part of a person's data export, erasure and retention purge (a new domain
+    adds its `privacy.DATA` here)."""
+    from marketplace.donations import privacy as donations
+    from marketplace.impact import privacy as impact
+    from marketplace.initiatives import privacy as initiatives
+    from marketplace.organisations import privacy as organisations
+    from marketplace.payouts import privacy as payouts
+    from marketplace.portfolios import privacy as portfolios
+    from marketplace.privacy.registry import set_domains
+    from marketplace.reporting import privacy as reporting
+
+    set_domains(
+        app,
+        (
+            organisations.DATA,
+            initiatives.DATA,
+            payouts.DATA,
+            donations.DATA,
+            impact.DATA,
+            portfolios.DATA,
+            reporting.DATA,
+        ),
+    )

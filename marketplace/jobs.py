@@ -27,6 +27,7 @@ from marketplace.exchange import quotes
 from marketplace.extensions import db
 from marketplace.figures import refresh as figures
 from marketplace.mail.outbox import deliver_due_mail
+from marketplace.privacy.purge import purge_expired_data
 from marketplace.reporting.reminders import send_reminders
 from marketplace.reporting.runs import run_due_reports
 from marketplace.settlement.jobs import run_payouts
@@ -110,6 +111,12 @@ JOBS: tuple[Job, ...] = (
         quotes.refresh_stale,
         {"type": "interval", "minutes": 1},
         "Rebuild the quotes whose figures changed, their indices and the peer groups.",
+    ),
+    Job(
+        "privacy-purge",
+        purge_expired_data,
+        {"type": "cron", "hour": 4, "minute": 30},
+        "Delete what was kept long enough: log-ins, sent mail, erased persons' old records.",
     ),
     Job(
         "exchange-nightly",

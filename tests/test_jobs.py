@@ -61,6 +61,7 @@ def test_every_job_is_a_direct_reference_to_a_callable():
         "reminders",
         "payments-reconcile",
         "payouts-transfer",
+        "privacy-purge",
         "mail-outbox",
         "exchange-stale",
         "figures-stale",
