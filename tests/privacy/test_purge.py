@@ -92,9 +92,11 @@ def test_the_cli_twin_runs_the_same_purge(runner, person):
 
 
 def test_the_retention_text_names_the_settings(app):
-    with configured(app, RETENTION_FISCAL_YEARS=10, RETENTION_LOGIN_DAYS=30):
-        with app.test_request_context("/?lang=en"):
-            html = render_template("privacy/_retention.html")
+    with (
+        configured(app, RETENTION_FISCAL_YEARS=10, RETENTION_LOGIN_DAYS=30),
+        app.test_request_context("/?lang=en"),
+    ):
+        html = render_template("privacy/_retention.html")
     assert "10 years after the end of the year of the gift" in html or "10 jaar" in html
     assert "30 days" in html or "30 dagen" in html
 
