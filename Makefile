@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install install-dev run test lint format translations compile-translations serve clean
+.PHONY: install install-dev run test bench lint format translations compile-translations serve clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -42,6 +42,11 @@ test: install-dev
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
 		$(BIN)/pytest -q -m "not browser"; \
 	fi
+
+## bench: the national-scale benchmark on PostgreSQL (BENCH_DATABASE_URL); writes docs/performance.md
+bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/run.py
 
 lint:
 	$(BIN)/ruff check .

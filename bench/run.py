@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,6 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port  # noqa: E402
 from bench.generate import BENCH_EMAIL, BENCH_PASSWORD, HEAVY_EMAIL, ORGANISATIONS  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
@@ -63,6 +63,12 @@ request = function()
     "id=" .. id)
 end
 """
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def wrk(url: str, duration: int, connections: int = 2, headers=(), lua: str = "", env=None):

@@ -34,12 +34,14 @@ def register_extensions(app: Flask) -> None:
     from marketplace.accounts.auth import init_login
     from marketplace.extensions import babel, cache, csrf, db, limiter, migrate
     from marketplace.i18n import select_locale, select_timezone
+    from marketplace.mail import outbox
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
+    outbox.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     init_login(app)
     import_models()

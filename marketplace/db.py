@@ -103,3 +103,15 @@ def advisory_xact_locks(namespace: str, keys, session=None) -> None:
         ),
         {"namespace": namespace, "keys": [str(k) for k in sorted(keys)]},
     )
+
+
+def without_waiting_for_disk(session=None) -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL).
+
+    Only for derived data (figures, stale marks, page versions) rebuilt from the sources by the
+    jobs: a crash may lose the last fraction of a second of it, never a payment, and a webhook does
+    not wait for three more disk flushes after its own.
+    """
+    session = session or db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))

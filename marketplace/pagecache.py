@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace import signals
+from marketplace.db import without_waiting_for_disk
 from marketplace.extensions import cache, db
 from marketplace.i18n import babel_locale_name
 
@@ -47,6 +48,7 @@ class PageVersion(db.Model):
 
 def bump(keys: Iterable[str]) -> None:
     """Make every page cached on these keys stale (its own transaction; the caller's is done)."""
+    without_waiting_for_disk()
     for key in sorted(set(keys)):
         updated = db.session.execute(
             update(PageVersion)

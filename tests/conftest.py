@@ -128,6 +128,7 @@ class FreshGlobalsClient(FlaskClient):
     context (the test's app context stays pushed so that its rolled-back session is shared)."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # close the response as a server does (call_on_close)
         context = _cv_app.get(None)
         if context is None:
             return super().open(*args, **kwargs)

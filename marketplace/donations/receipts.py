@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
-from marketplace.mail import Mail, send_mail
+from marketplace.mail import Mail, deliver_after_response, queue_mail
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ def receipt_mail(contribution: Contribution) -> Mail:
 
 
 def send_receipt(contribution_id: int) -> bool:
-    """Send the thank-you mail with the gift receipt data, exactly once per paid contribution."""
+    """Queue the thank-you mail with the gift receipt data, exactly once per paid contribution,
+    and have it sent as soon as the response is out (the outbox retries a failure)."""
     if not current_app.config.get("DONATION_RECEIPTS_ENABLED", True):
         return False
     claimed = db.session.execute(
@@ -92,23 +93,14 @@ def send_receipt(contribution_id: int) -> bool:
         .where(Contribution.paid_at.is_not(None))
         .values(receipt_sent_at=utcnow())
     ).rowcount
-    db.session.commit()
-    if not claimed:
-        return False
-    contribution = db.session.get(Contribution, contribution_id)
-    if not contribution.donor_email:
-        return False
-    try:
-        send_mail(receipt_mail(contribution))
-    except Exception:  # noqa: BLE001 - mail must never break a payment; reconcile retries
-        log.exception("receipt for contribution %s not sent", contribution_id)
-        db.session.execute(
-            update(Contribution)
-            .where(Contribution.id == contribution_id)
-            .values(receipt_sent_at=None)
-        )
+    contribution = db.session.get(Contribution, contribution_id) if claimed else None
+    if contribution is None or not contribution.donor_email:
         db.session.commit()
         return False
+    message = queue_mail(receipt_mail(contribution), key=f"receipt:{contribution_id}")
+    db.session.commit()
+    if message is not None:
+        deliver_after_response(message)
     return True
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, delete, func, select, update
 
 from marketplace import signals
-from marketplace.db import advisory_xact_lock
+from marketplace.db import advisory_xact_lock, without_waiting_for_disk
 from marketplace.exchange import indices
 from marketplace.exchange.models import (
     ALL,
@@ -235,6 +235,7 @@ def refresh_indices(names=None) -> list[str]:
 def mark_stale(initiative_ids) -> None:
     """Note initiatives whose quote must be rebuilt (by `refresh_stale`), and commit."""
     ids = {int(i) for i in initiative_ids}
+    without_waiting_for_disk()
     known = set(
         db.session.scalars(
             select(StaleQuote.initiative_id).where(StaleQuote.initiative_id.in_(ids))

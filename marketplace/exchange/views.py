@@ -216,6 +216,7 @@ def exchange_context() -> dict:
     return {
         "theme_labels": {theme.value: theme.label for theme in Theme},
         "series_label": series_label,
+        "figures_updated_at": board.figures_updated_at,
     }
 
 

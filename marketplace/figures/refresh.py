@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import delete, select
 
 from marketplace import signals
+from marketplace.db import without_waiting_for_disk
 from marketplace.extensions import db
 from marketplace.figures import build
 from marketplace.figures.models import StaleFigures
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 def update(initiative_ids: set[int], work: Callable[[], None]) -> bool:
     """Run `work` in its own transaction; on failure mark the initiatives stale instead."""
     try:
+        without_waiting_for_disk()
         work()
         db.session.commit()
     except Exception:

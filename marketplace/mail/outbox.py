@@ -13,8 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from functools import partial
 
-from flask import current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -139,7 +140,6 @@ def deliver_due_mail(now: datetime | None = None, limit: int = 200) -> DeliveryR
     """Send every outbox row that is due, each under its own claim; returns what happened."""
     now = now or utcnow()
     lease = timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
-    max_attempts = _config("MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
     ids = list(
         db.session.scalars(
             select(MailMessage.id)
@@ -149,6 +149,14 @@ def deliver_due_mail(now: datetime | None = None, limit: int = 200) -> DeliveryR
         )
     )
     db.session.commit()
+    return deliver_messages(ids, now)
+
+
+def deliver_messages(ids: list[int], now: datetime | None = None) -> DeliveryResult:
+    """Send these outbox rows (those still due), each under its own claim."""
+    now = now or utcnow()
+    lease = timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    max_attempts = _config("MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
     result = DeliveryResult()
     for message_id in ids:
         token = _claim(message_id, now, lease)
@@ -165,6 +173,38 @@ def deliver_due_mail(now: datetime | None = None, limit: int = 200) -> DeliveryR
         if _record_success(message_id, token):  # else a run that took over the claim tells
             signals.notify(signals.mail_sent, message_id=message_id, key=key, report_id=report_id)
     return result
+
+
+def deliver_after_response(message: MailMessage) -> None:
+    """Send a queued message as soon as the current response has gone out (at once outside a
+    request): a webhook or a form answers without waiting for SMTP, and a failed delivery is
+    retried by the outbox job like any other."""
+    if has_request_context():
+        pending = g.setdefault("mail_after_response", [])
+        pending.append(message.id)
+    else:
+        deliver_messages([message.id])
+
+
+def init_app(app: Flask) -> None:
+    """Deliver the messages of `deliver_after_response` once each response is closed."""
+
+    @app.after_request
+    def _deliver_when_closed(response):
+        ids = g.pop("mail_after_response", None)
+        if ids:
+            response.call_on_close(partial(_deliver_in_context, app, ids))
+        return response
+
+
+def _deliver_in_context(app: Flask, ids: list[int]) -> None:
+    with app.app_context():
+        try:
+            deliver_messages(ids)
+        except Exception:  # noqa: BLE001 (the outbox job retries; the response is long gone)
+            app.logger.exception("immediate delivery of mail %s failed", ids)
+        finally:
+            db.session.remove()
 
 
 def _record_success(message_id: int, token: str) -> bool:

@@ -9,10 +9,13 @@ from babel.numbers import format_decimal
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from sqlalchemy import update
 
+from marketplace.extensions import db
 from marketplace.i18n import babel_locale_name
 from marketplace.reporting.charts import Line, line_chart
 from marketplace.reporting.figures import InitiativeReportFigures, PortfolioFigures
+from marketplace.reporting.models import Report
 from marketplace.reporting.pdf import PdfRenderer
 
 BODY_START, BODY_END = "<!--report-body-->", "<!--/report-body-->"
@@ -139,6 +142,7 @@ def document(
     unsubscribe_url: str | None = None,
     preferences_url: str | None = None,
     inline_css: bool = True,
+    pdf_url: str | None = None,
 ) -> str:
     """A standalone HTML document (CSS inlined) for the archive copy and mail.
 
@@ -154,6 +158,7 @@ def document(
             language=language,
             unsubscribe_url=unsubscribe_url,
             preferences_url=preferences_url,
+            pdf_url=pdf_url,
         )
 
 
@@ -163,6 +168,19 @@ def extract_body(html: str) -> str:
     if start == -1 or end == -1:
         return ""
     return html[start + len(BODY_START) : end]
+
+
+def report_pdf(report) -> bytes:
+    """The PDF of a stored report, rendered from its HTML once and kept (first download wins)."""
+    title, body = report.title, extract_body(report.html or "")
+    with pdf_renderer() as renderer:
+        pdf = renderer.submit(document(title, body, report.language, inline_css=False)).result()
+    db.session.execute(
+        update(Report).where(Report.id == report.id, Report.pdf.is_(None)).values(pdf=pdf)
+    )
+    db.session.commit()
+    db.session.refresh(report)
+    return report.pdf
 
 
 def pdf_renderer(workers: int = 1):

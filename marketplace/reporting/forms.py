@@ -13,3 +13,6 @@ class PreferenceForm(FlaskForm):
         choices=[(cadence.value, label) for cadence, label in CADENCE_LABELS.items()],
     )
     reminders = BooleanField(_l("Remind me when an outcome report of my initiative is due"))
+    pdf_attached = BooleanField(
+        _l("Attach the report as a PDF to the e-mail (otherwise the e-mail has a download link)")
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from marketplace.db import str_enum
@@ -130,6 +131,8 @@ class ReportPreference(db.Model):
     )
     cadence: Mapped[Cadence] = mapped_column(str_enum(Cadence), default=Cadence.MONTHLY)
     reminders: Mapped[bool] = mapped_column(default=True)
+    # The PDF attached to the mail, or (default) a link: then the PDF is made on first download.
+    pdf_attached: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

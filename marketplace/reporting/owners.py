@@ -52,17 +52,18 @@ def initiative_owners() -> list[Owner]:
 
 def due_reports(
     owners: Iterable[Owner], periods: Iterable[Period]
-) -> list[tuple[Owner, Period, list[User]]]:
-    """(owner, period, recipients) for every report someone wants: active recipients whose
-    cadence is the period's (monthly unless they chose otherwise)."""
+) -> list[tuple[Owner, Period, list[User], frozenset[int]]]:
+    """(owner, period, recipients, those who want the PDF attached) for every report someone
+    wants: active recipients whose cadence is the period's (monthly unless they chose otherwise)."""
     owners, periods = list(owners), list(periods)
     preferences = preferences_of(u.id for o in owners for u in o.recipients)
+    attach = frozenset(user_id for user_id, p in preferences.items() if p.pdf_attached)
     due = []
     for period in periods:
         for owner in owners:
             recipients = _wanted(owner.recipients, period, preferences)
             if recipients:
-                due.append((owner, period, recipients))
+                due.append((owner, period, recipients, attach & {u.id for u in recipients}))
     return due
 
 

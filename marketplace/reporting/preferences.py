@@ -26,7 +26,9 @@ PREFERENCE_BATCH = 1000
 def preference_for(user: User) -> ReportPreference:
     """The user's preference row (unsaved defaults when none yet)."""
     found = db.session.scalar(select(ReportPreference).where(ReportPreference.user_id == user.id))
-    return found or ReportPreference(user_id=user.id, cadence=Cadence.MONTHLY, reminders=True)
+    return found or ReportPreference(
+        user_id=user.id, cadence=Cadence.MONTHLY, reminders=True, pdf_attached=False
+    )
 
 
 def preferences_of(user_ids: Iterable[int]) -> dict[int, ReportPreference]:
@@ -42,8 +44,10 @@ def preferences_of(user_ids: Iterable[int]) -> dict[int, ReportPreference]:
     return found
 
 
-def update_preference(user: User, cadence: str, reminders: bool) -> ReportPreference:
-    """Save how often the user gets reports, and whether reminders."""
+def update_preference(
+    user: User, cadence: str, reminders: bool, pdf_attached: bool | None = None
+) -> ReportPreference:
+    """Save how often the user gets reports, whether reminders, and PDF attached or linked."""
     try:
         chosen = Cadence(cadence)
     except ValueError:
@@ -52,6 +56,8 @@ def update_preference(user: User, cadence: str, reminders: bool) -> ReportPrefer
     preference = preference_for(user)
     preference.cadence = chosen
     preference.reminders = bool(reminders)
+    if pdf_attached is not None:
+        preference.pdf_attached = bool(pdf_attached)
     db.session.add(preference)
     db.session.commit()
     return preference

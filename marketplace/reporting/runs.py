@@ -82,8 +82,8 @@ def _run(owners: list[Owner], periods: list[Period], now: datetime) -> RunResult
     with _keep_loaded_on_commit(), builder.pdf_renderer(workers) as renderer:
         depth = PIPELINE_DEPTH * renderer.workers if renderer.parallel else 0
         in_flight: deque[_Pending] = deque()
-        for owner, current, recipients in jobs:
-            pending = _start_one(owner, current, recipients, now, cache, renderer, result)
+        for owner, current, recipients, attach in jobs:
+            pending = _start_one(owner, current, recipients, attach, now, cache, renderer, result)
             if pending is not None:
                 in_flight.append(pending)
             while len(in_flight) > depth:
@@ -120,19 +120,22 @@ class _Pending:
     owner: Owner
     period: Period
     recipients: list[User]
+    attach: frozenset[int]  # recipients who want the PDF attached
     primary: str
     renditions: dict[str, tuple[str, str]]  # language -> (title, body)
-    pdfs: dict[str, Future]  # language -> PDF bytes
+    pdfs: dict[str, Future]  # language -> PDF bytes, for the languages someone wants attached
 
 
-def _start_one(owner, period, recipients, now, cache, renderer, result: RunResult):
+def _start_one(owner, period, recipients, attach, now, cache, renderer, result: RunResult):
     claim = claim_report(owner, period, now)
     if claim is None:
         result.skipped += 1
         return None
     report_id, version = claim
     try:
-        pending = _start_report(report_id, version, owner, period, recipients, cache, renderer)
+        pending = _start_report(
+            report_id, version, owner, period, recipients, attach, cache, renderer
+        )
     except Exception as error:  # noqa: BLE001 (one bad report must not stop the run)
         mark_failed(report_id, version, error)
         result.failed += 1
@@ -180,8 +183,9 @@ def _render(owner: Owner, period: Period, language: str, cache: FigureCache):
         return builder.render_portfolio_body(owner.name, figures, period.cadence, language)
 
 
-def _start_report(report_id, version, owner, period, recipients, cache, renderer):
-    """Render the HTML per language and submit its PDFs; None when there is nothing to report."""
+def _start_report(report_id, version, owner, period, recipients, attach, cache, renderer):
+    """Render the HTML per language and submit the PDFs someone wants attached (the others are
+    made on first download); None when there is nothing to report."""
     primary, languages = _languages(recipients)
     renditions = {}
     for language in languages:
@@ -190,11 +194,15 @@ def _start_report(report_id, version, owner, period, recipients, cache, renderer
             return None
         renditions[language] = rendered
     db.session.commit()  # end the read transaction before the (possibly parallel) PDF work
+    attached = {recipient_language(u) for u in recipients if u.id in attach}
     pdfs = {
         language: renderer.submit(builder.document(title, body, language, inline_css=False))
         for language, (title, body) in renditions.items()
+        if language in attached
     }
-    return _Pending(report_id, version, owner, period, recipients, primary, renditions, pdfs)
+    return _Pending(
+        report_id, version, owner, period, recipients, attach, primary, renditions, pdfs
+    )
 
 
 def after_build(report_id: int) -> None:
@@ -215,7 +223,7 @@ def _store_report(pending: _Pending) -> int | None:
             status=ReportState.BUILT,
             title=title,
             html=html,
-            pdf=pdfs[pending.primary],
+            pdf=pdfs.get(pending.primary),
             language=pending.primary,
             built_at=utcnow(),
             last_error="",
@@ -229,19 +237,24 @@ def _store_report(pending: _Pending) -> int | None:
     for user in pending.recipients:
         language = recipient_language(user)
         r_title, r_body = pending.renditions[language]
-        owner, period, pdf = pending.owner, pending.period, pdfs[language]
-        mail = _report_mail(user, owner, period, r_title, r_body, pdf, language, report_id)
+        pdf = pdfs[language] if user.id in pending.attach else None
+        mail = _report_mail(
+            user, pending.owner, pending.period, (r_title, r_body), pdf, language, report_id
+        )
         if queue_mail(mail, key=f"report:{report_id}:user:{user.id}", report_id=report_id):
             queued += 1
     db.session.commit()
     return queued
 
 
-def _report_mail(user, owner, period, title, body, pdf, language, report_id) -> Mail:
+def _report_mail(user, owner, period, rendition, pdf: bytes | None, language, report_id) -> Mail:
+    """The report mail of one recipient: the PDF attached, or a link to it."""
+    title, body = rendition
     unsubscribe = unsubscribe_url(user, "reports")
     preferences = builder.external_url("reporting.preferences")
     archive = builder.external_url("reporting.show_report", report_id=report_id)
-    html = builder.document(title, body, language, unsubscribe, preferences)
+    pdf_url = None if pdf else builder.external_url("reporting.download_pdf", report_id=report_id)
+    html = builder.document(title, body, language, unsubscribe, preferences, pdf_url=pdf_url)
     with force_locale(language):
         text = render_template(
             "reporting/mail/report.txt",
@@ -249,6 +262,8 @@ def _report_mail(user, owner, period, title, body, pdf, language, report_id) -> 
             start=period.start,
             end=period.end,
             archive_url=archive,
+            pdf_url=pdf_url,
+            attached=pdf is not None,
             summary=title,
             preferences_url=preferences,
             unsubscribe_url=unsubscribe,
@@ -259,7 +274,7 @@ def _report_mail(user, owner, period, title, body, pdf, language, report_id) -> 
         subject=subject,
         text=text,
         html=html,
-        attachments=[Attachment(f"impactbeurs-{period.key}-{report_id}.pdf", pdf)],
+        attachments=[Attachment(f"impactbeurs-{period.key}-{report_id}.pdf", pdf)] if pdf else [],
         headers=unsubscribe_headers(user, "reports"),
     )
 

@@ -10,7 +10,7 @@ from marketplace.extensions import csrf
 from marketplace.mail import outbox
 from marketplace.reporting import preferences as report_preferences
 from marketplace.reporting.archive import get_report, reports_for
-from marketplace.reporting.builder import extract_body
+from marketplace.reporting.builder import extract_body, report_pdf
 from marketplace.reporting.forms import PreferenceForm
 
 bp = Blueprint("reporting", __name__, url_prefix="/impact-reports")
@@ -44,8 +44,12 @@ def download_pdf(report_id: int):
 
 
 def pdf_response(report) -> Response:
+    """The report's PDF, made from its stored HTML on the first download when the run did not
+    make it (nobody asked for it attached)."""
     if not report.pdf:
-        abort(404)
+        if not report.html:
+            abort(404)
+        report_pdf(report)
     name = f"impactbeurs-report-{report.period_start:%Y-%m}-{report.id}.pdf"
     return Response(
         report.pdf,
@@ -60,12 +64,18 @@ def preferences():
     """Monthly, quarterly or no reports; reminders on or off."""
     preference = report_preferences.preference_for(current_user)
     form = PreferenceForm(
-        data={"cadence": preference.cadence.value, "reminders": preference.reminders}
+        data={
+            "cadence": preference.cadence.value,
+            "reminders": preference.reminders,
+            "pdf_attached": preference.pdf_attached,
+        }
     )
     if form.validate_on_submit():
         cadence, reminders = form.cadence.data, form.reminders.data
         try:
-            report_preferences.update_preference(current_user, cadence, reminders)
+            report_preferences.update_preference(
+                current_user, cadence, reminders, form.pdf_attached.data
+            )
         except InvalidInput as error:
             form.cadence.errors = list(error.errors.get("cadence", [error.message]))
         else:

@@ -176,6 +176,7 @@ def test_pages_render(client, make_initiative, make_metric, pay, accepted_report
                 "/exchange/indices.json"):  # fmt: skip
         assert client.get(url).status_code == 200, url
     assert client.get("/exchange/indices/nonsense").status_code == 404
+    assert 'data-testid="figures-updated"' in client.get("/exchange/").text  # how fresh
     method = client.get("/exchange/method").get_data(as_text=True)
     assert 'id="exchange-index"' in method and "CC BY 4.0" in method
     detail = client.get(f"/initiatives/{utrecht.slug}").get_data(as_text=True)

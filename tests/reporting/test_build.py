@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.mail.models import MailMessage
-from marketplace.reporting import pdf, runs
+from marketplace.reporting import pdf, preferences, runs
 from marketplace.reporting.models import Report, ReportState
 from tests.reporting.conftest import at
 
@@ -26,6 +26,8 @@ def test_pool_builds_every_report_once_with_its_pdf(
     donors = [make_user(locale=locale) for locale in ("nl", "en", "en")]
     for donor in donors:
         pay(donor, initiative, 2500, at(2026, 10, 3))
+        preferences.update_preference(donor, "monthly", True, pdf_attached=True)
+    preferences.update_preference(initiative.owners[0], "monthly", True, pdf_attached=True)
 
     result = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
 
@@ -48,7 +50,10 @@ def test_pdf_failure_marks_the_report_failed_and_the_run_goes_on(
     def broken(html):
         raise RuntimeError("no fonts")
 
-    pay(make_user(), make_initiative(), 2500, at(2026, 10, 3))
+    donor, initiative = make_user(), make_initiative()
+    pay(donor, initiative, 2500, at(2026, 10, 3))
+    for user in (donor, initiative.owners[0]):
+        preferences.update_preference(user, "monthly", True, pdf_attached=True)
     monkeypatch.setattr(pdf, "render", broken)
 
     result = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))

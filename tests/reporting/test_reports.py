@@ -10,7 +10,7 @@ from marketplace.mail import deliver_due_mail
 from marketplace.mail.models import MailMessage
 from marketplace.organisations.models import MemberRole, Membership
 from marketplace.organisations.services import create_organisation
-from marketplace.reporting import periods, runs
+from marketplace.reporting import periods, preferences, runs
 from marketplace.reporting.models import Report, ReportState
 from marketplace.reporting.preferences import unsubscribe, unsubscribe_token, update_preference
 from tests.reporting.conftest import at
@@ -32,6 +32,7 @@ def test_monthly_report_is_mailed_with_pdf_and_archived(
     app, smtp, make_user, make_initiative, pay, accepted_outcome
 ):
     donor = make_user(name="Donor Dees", locale="en")
+    preferences.update_preference(donor, "monthly", True, pdf_attached=True)
     owner = make_user()
     initiative = make_initiative(owner=owner, name="Buurtkracht Zuid")
     pay(donor, initiative, 10000, at(2026, 9, 20))
@@ -230,3 +231,33 @@ def test_a_report_is_sent_when_the_last_of_its_mails_is_delivered(
     assert still_built == ReportState.BUILT
     assert report.status == ReportState.SENT
     assert report.sent_at is not None
+
+
+def test_by_default_the_mail_links_the_pdf_which_is_made_on_first_download(
+    app, client, smtp, make_user, make_initiative, pay, login
+):
+    donor = make_user(name="Lina Link", locale="nl")
+    pay(donor, make_initiative(name="Buurtkracht Noord"), 2500, at(2026, 10, 5))
+
+    result = runs.run_due_reports(PERIOD, now=at(2026, 11, 1, 6))
+    deliver_due_mail()
+
+    assert result.failed == 0
+    message = next(m for m in smtp.messages if m["To"] == donor.email)
+    assert not [part for part in message.iter_attachments()]
+    report = db.session.scalar(
+        select(Report).where(Report.owner_type == "user", Report.owner_id == donor.id)
+    )
+    assert report.pdf is None  # not made by the run
+    text = message.get_body(("plain",)).get_content()
+    assert f"/impact-reports/{report.id}/pdf" in text
+    assert f"/impact-reports/{report.id}/pdf" in message.get_body(("html",)).get_content()
+
+    login(donor)
+    first = client.get(f"/impact-reports/{report.id}/pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    db.session.expire_all()
+    stored = db.session.get(Report, report.id).pdf
+    assert stored == first.data  # kept: the next download is the same document
+    assert client.get(f"/impact-reports/{report.id}/pdf").data == stored
+    assert client.get(f"/impact-reports/{report.id + 999}/pdf").status_code == 404
