@@ -10,8 +10,8 @@ payouts_cli = AppGroup("payouts", help="Payouts to initiatives: transfers and on
 
 @payouts_cli.command("transfer")
 def transfer_command() -> None:
-    """Refresh onboarding accounts, transfer held money, check transfers with the provider."""
+    """Record missing payouts, follow onboarding, transfer held money, check transfers."""
     result = run_payouts()
-    click.echo(f"accounts changed {result.accounts_changed}, {result.transfers}")
+    click.echo(str(result))
     if result.transfers.unreachable:
         raise SystemExit(1)

@@ -35,6 +35,7 @@ from marketplace.payouts import accounts
 from marketplace.payouts import transfers as batches
 from marketplace.payouts.models import AccountStatus, Payout, PayoutAccount, Transfer
 from marketplace.payouts.models import TransferStatus as Status
+from marketplace.settlement.backfill import record_missing_payouts
 from marketplace.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ def transfer_held(initiative_id: int) -> Transfer | None:
     account = accounts.active_account(initiative_id, provider_name)
     if account is None:
         return None
+    record_missing_payouts(initiative_id)
     per_payment = get_provider(provider_name).transfers_per_payment
     transfer = batches.claim_batch(
         initiative_id, provider_name, account.account_id, per_payment=per_payment
