@@ -87,7 +87,12 @@ def store_token(account_pk: int, token: dict) -> None:
 
 
 def update_state(
-    account_pk: int, status: AccountStatus, *, requirements: str = "", name: str = ""
+    account_pk: int,
+    status: AccountStatus,
+    *,
+    requirements: str = "",
+    name: str = "",
+    onboarding_url: str = "",
 ) -> tuple[PayoutAccount, bool]:
     """Apply the provider's view of the account; returns (account, became active). Commits.
 
@@ -99,6 +104,7 @@ def update_state(
         raise InvalidTransition(f"payout account {account.id}: {old} → {status}")
     account.status = status
     account.requirements = requirements[:2000]
+    account.onboarding_url = onboarding_url[:500]
     account.name = name or account.name
     account.checked_at = utcnow()
     became_active = status == AccountStatus.ACTIVE and old != AccountStatus.ACTIVE

@@ -81,6 +81,7 @@ class PayoutAccount(db.Model):
     )
     name: Mapped[str] = mapped_column(String(200), default="")  # the account holder's name
     requirements: Mapped[str] = mapped_column(Text, default="")  # what the provider still needs
+    onboarding_url: Mapped[str] = mapped_column(String(500), default="")  # continue there
     connected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

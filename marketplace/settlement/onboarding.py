@@ -138,6 +138,7 @@ def refresh_account(account_pk: int) -> PayoutAccount:
             AccountStatus(state.status),
             requirements="\n".join(state.requirements),
             name=state.name,
+            onboarding_url=state.onboarding_url or "",
         )
     except InvalidTransition:
         log.error("payout account %s: unexpected state %s", account_pk, state.status)
@@ -145,15 +146,6 @@ def refresh_account(account_pk: int) -> PayoutAccount:
     if became_active or account.is_active:
         transfers.transfer_held_quietly(account.initiative_id)
     return db.session.get(PayoutAccount, account_pk)
-
-
-def onboarding_url(account: PayoutAccount) -> str | None:
-    """Where the owner continues onboarding at the provider (Mollie, simulator), if it says."""
-    provider = get_provider(account.provider)
-    try:
-        return provider.fetch_account(as_connected(account)).onboarding_url
-    except (ProviderUnavailable, ProviderRejected, NotSupported):
-        return None
 
 
 def refresh_pending_accounts() -> int:

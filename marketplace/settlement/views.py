@@ -66,9 +66,6 @@ def dashboard(slug: str):
         account=account,
         supports_connect=provider.supports_connect,
         provider_name=provider.name,
-        continue_url=onboarding.onboarding_url(account)
-        if account and not account.is_active
-        else None,
         balance=overview.balance(initiative.id),
         transfers=overview.recent_transfers(initiative.id),
         months=statement_months(initiative),

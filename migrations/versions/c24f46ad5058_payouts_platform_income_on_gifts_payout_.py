@@ -85,6 +85,7 @@ def upgrade():
     sa.Column('status', sa.Enum('pending', 'in_review', 'active', 'restricted', 'disconnected', name='accountstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('requirements', sa.Text(), nullable=False),
+    sa.Column('onboarding_url', sa.String(length=500), nullable=False),
     sa.Column('connected_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', marketplace.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', marketplace.timeutil.UTCDateTime(timezone=True), nullable=False),
