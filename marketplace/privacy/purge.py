@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
@@ -41,10 +42,9 @@ def purge_expired_data(now: datetime | None = None) -> PurgeReport:
             LoginRecord.at < now - timedelta(days=config["RETENTION_LOGIN_DAYS"])
         )
     ).rowcount
+    log_days = config["RETENTION_PRIVACY_LOG_DAYS"]
     report.counts["privacy_requests"] = db.session.execute(
-        delete(PrivacyRequest).where(
-            PrivacyRequest.created_at < now - timedelta(days=config["RETENTION_PRIVACY_LOG_DAYS"])
-        )
+        delete(PrivacyRequest).where(PrivacyRequest.created_at < now - timedelta(days=log_days))
     ).rowcount
     report.counts["mail"] = db.session.execute(
         delete(MailMessage).where(
@@ -60,7 +60,24 @@ def purge_expired_data(now: datetime | None = None) -> PurgeReport:
     for domain in data_domains():
         if domain.purge is not None:
             report.counts[domain.name] = domain.purge(purge)
+    report.counts["accounts"] = _forget_pseudonyms(now - timedelta(days=log_days))
     db.session.commit()
     for notify in purge.after_commit:
         notify()
     return report
+
+
+def _forget_pseudonyms(erased_before: datetime) -> int:
+    """An erased account's row goes once nothing points at it any more (its kept records were
+    purged) and the record of its erasure has done its time; a row still referenced stays."""
+    forgotten = 0
+    for user_id in db.session.scalars(
+        select(User.id).where(User.erased_at.is_not(None), User.erased_at < erased_before)
+    ).all():
+        try:
+            with db.session.begin_nested():
+                db.session.execute(delete(User).where(User.id == user_id))
+        except IntegrityError:
+            continue  # still the pseudonym of records that are kept
+        forgotten += 1
+    return forgotten

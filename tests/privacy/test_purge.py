@@ -115,3 +115,15 @@ def test_log_ins_are_recorded_with_how(browser, client, make_user):
     assert db.session.scalars(
         select(LoginRecord.method).where(LoginRecord.user_id == newcomer.id)
     ).all() == ["registration"]
+
+
+def test_the_pseudonym_goes_once_nothing_points_at_it(app, person, initiative):
+    paid_gift(initiative, 1000, long_ago(1), user=person)
+    erase_person(person, person, TEST_PASSWORD)
+    later = utcnow() + timedelta(days=800)
+    assert purge_expired_data(now=later).counts["accounts"] == 0  # its gift is still kept
+    assert db.session.get(User, person.id) is not None
+    with configured(app, RETENTION_FISCAL_YEARS=0):  # the gift has done its time too
+        report = purge_expired_data(now=later)
+    assert (report.counts["donations"], report.counts["accounts"]) == (1, 1)
+    assert db.session.get(User, person.id) is None
