@@ -188,8 +188,8 @@ class Contribution(GiftShares, db.Model):
     refunded_cents: Mapped[int] = mapped_column(default=0)
     charged_back_cents: Mapped[int] = mapped_column(default=0)
     # Platform income: a tip on top of the gift, and the platform's fee out of it.
-    tip_cents: Mapped[int] = mapped_column(default=0)
-    fee_cents: Mapped[int] = mapped_column(default=0)
+    tip_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    fee_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # The initiative's own provider account the payment was made to (a Stripe destination
     # charge, a payment on behalf of its Mollie organisation); None: the platform received it.
     destination_account: Mapped[str | None] = mapped_column(String(100))
@@ -350,7 +350,7 @@ class RecurringGift(db.Model):
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(index=True)
     amount_cents: Mapped[int]
-    tip_cents: Mapped[int] = mapped_column(default=0)  # each month, on top of the gift
+    tip_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # each month
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     provider: Mapped[str] = mapped_column(String(20))
     provider_customer_id: Mapped[str | None] = mapped_column(String(100))
@@ -391,7 +391,7 @@ class SimulatorPayment(db.Model):
     redirect_url: Mapped[str] = mapped_column(String(500), default="")
     contribution_id: Mapped[int | None]
     destination_account: Mapped[str | None] = mapped_column(String(100))  # simacct_...
-    application_fee_cents: Mapped[int] = mapped_column(default=0)
+    application_fee_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     refunds_json: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -48,6 +48,7 @@ def settle_source(
     transaction (no commit). Returns None while nothing was ever owed.
     """
     payout = find_payout(source_kind, source_id)
+    first_key = None
     if payout is None:
         if owed_cents == 0 and direct_cents == 0:
             return None
@@ -63,6 +64,7 @@ def settle_source(
         )
         db.session.add(payout)
         db.session.flush()
+        first_key = f"{payout.source_kind.value}:{payout.source_id}:1"  # no rows to count yet
     else:
         payout = lock_payout(payout.id)
     direct_delta = direct_cents - payout.direct_cents
@@ -73,7 +75,9 @@ def settle_source(
             kind = PayoutEventKind.HELD
         elif not held_delta:
             kind = PayoutEventKind.DIRECT
-        record_event(payout, kind, held=held_delta, direct=direct_delta, detail=detail)
+        record_event(
+            payout, kind, held=held_delta, direct=direct_delta, detail=detail, key=first_key
+        )
     return payout
 
 
@@ -129,14 +133,20 @@ def record_event(
     direct: int = 0,
     transfer_id: int | None = None,
     detail: str = "",
+    key: str | None = None,
 ) -> PayoutEvent:
-    """One ledger row, and the payout's balances moved by it (the row is the truth)."""
-    count = db.session.scalar(
-        select(func.count()).select_from(PayoutEvent).where(PayoutEvent.payout_id == payout.id)
-    )
+    """One ledger row, and the payout's balances moved by it (the row is the truth).
+
+    `key` (unique) defaults to the source and the row's number; transfers pass their own.
+    """
+    if key is None:
+        count = db.session.scalar(
+            select(func.count()).select_from(PayoutEvent).where(PayoutEvent.payout_id == payout.id)
+        )
+        key = f"{payout.source_kind.value}:{payout.source_id}:{count + 1}"
     event = PayoutEvent(
         payout_id=payout.id,
-        key=f"{payout.source_kind.value}:{payout.source_id}:{count + 1}",
+        key=key,
         kind=kind,
         held_delta=held,
         transferred_delta=transferred,
@@ -148,5 +158,4 @@ def record_event(
     payout.held_cents += held
     payout.transferred_cents += transferred
     payout.direct_cents += direct
-    db.session.flush()
     return event

@@ -110,6 +110,7 @@ def claim_batch(
             transferred=held,
             transfer_id=transfer.id,
             detail=f"transfer {transfer.id}",
+            key=f"transfer:{transfer.id}:{payout.id}",
         )
     db.session.commit()
     return transfer
@@ -176,6 +177,7 @@ def mark_failed(transfer_id: int, reason: str) -> Transfer:
             transferred=-event.transferred_delta,
             transfer_id=transfer.id,
             detail=reason,
+            key=f"transfer:{transfer.id}:{event.payout_id}:failed",
         )
     db.session.commit()
     return transfer

@@ -43,14 +43,30 @@ GIFT_KINDS = {
 }
 
 
-@dataclass(frozen=True)
+# The platform's part of a fact follows it in the ledger: folded into the fact's line.
+PLATFORM_PART = {
+    EventKind.TIP,
+    EventKind.FEE,
+    EventKind.PLATFORM_REFUND,
+    EventKind.PLATFORM_REFUND_REVERSED,
+}
+
+
+@dataclass
 class Line:
-    """One fact of the month: its effect on the initiative's money (a tip is shown, not counted)."""
+    """One fact of the month: the money that moved (`amount`: a payment of gift and tip, a
+    refund...), the platform's part of it (its tip and fee out, or its share of a refund back),
+    and what that meant for the initiative (`cents`)."""
 
     at: datetime
     kind: str
     reference: str
-    cents: int
+    amount: int
+    platform: int = 0
+
+    @property
+    def cents(self) -> int:
+        return self.amount + self.platform
 
 
 @dataclass
@@ -137,10 +153,15 @@ def _gift_facts(statement: Statement, low: datetime, high: datetime) -> None:
         )
         .order_by(ContributionEvent.id)
     ).all()
+    last: Line | None = None
     for event, contribution_id in rows:
         statement.totals[GIFT_KINDS[event.kind]] += event.amount_cents
         ref = f"IB-{contribution_id:06d}"
-        statement.lines.append(Line(event.created_at, event.kind.value, ref, event.amount_cents))
+        if event.kind in PLATFORM_PART and last is not None and last.reference == ref:
+            last.platform += event.amount_cents
+            continue
+        last = Line(event.created_at, event.kind.value, ref, event.amount_cents)
+        statement.lines.append(last)
 
 
 def _payout_facts(statement: Statement, low: datetime, high: datetime) -> None:

@@ -157,6 +157,7 @@ def statement(slug: str, month: str):
         statement=data,
         summary=statement_summary(data),
         line_label=line_label,
+        max_lines=None,
     )
 
 
