@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_listeners()
     register_initiative_page(app)
+    register_payment_kinds(app)
     register_reconcile_steps(app)
     register_privacy(app)
     return app
@@ -52,11 +53,12 @@ def import_models() -> None:
     from marketplace import pagecache as _pagecache  # noqa: F401
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
-    from marketplace.donations.providers import simulator_models as _simulator  # noqa: F401
+    from marketplace.donations import simulator_state as _simulator  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
     from marketplace.initiatives import models as _initiatives  # noqa: F401
+    from marketplace.investments import models as _investments  # noqa: F401
     from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.payouts import models as _payouts  # noqa: F401
@@ -67,6 +69,7 @@ def import_models() -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.donations.admin_views import bp as donation_admin_bp
     from marketplace.donations.views import bp as donations_bp
     from marketplace.donations.webhooks import bp as donation_webhooks_bp
     from marketplace.exchange.views import bp as exchange_bp
@@ -74,6 +77,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.impact.report_views import bp as outcome_reports_bp
     from marketplace.impact.views import bp as impact_bp
     from marketplace.initiatives.views import bp as initiatives_bp
+    from marketplace.investments.admin_views import bp as offer_admin_bp
+    from marketplace.investments.investor_views import bp as investor_bp
+    from marketplace.investments.owner_views import bp as offer_owner_bp
+    from marketplace.investments.views import bp as offers_bp
     from marketplace.organisations.views import bp as organisations_bp
     from marketplace.pages import bp as pages_bp
     from marketplace.portfolios.views import bp as portfolios_bp
@@ -87,11 +94,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(portfolios_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(donations_bp)
+    app.register_blueprint(donation_admin_bp)
     app.register_blueprint(csrf.exempt(donation_webhooks_bp))  # providers cannot send our token
     app.register_blueprint(impact_bp)
     app.register_blueprint(outcome_reports_bp)
     app.register_blueprint(exchange_bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(offers_bp)
+    app.register_blueprint(investor_bp)
+    app.register_blueprint(offer_owner_bp)
+    app.register_blueprint(offer_admin_bp)
     app.register_blueprint(settlement_bp)
     app.register_blueprint(privacy_bp)
 
@@ -105,6 +117,8 @@ def register_api(app: Flask) -> None:
     from marketplace.figures.api import blp as figures_blp
     from marketplace.impact.api import blp as impact_blp
     from marketplace.initiatives.api import blp as initiatives_blp
+    from marketplace.investments.api import blp as investments_blp
+    from marketplace.investments.investor_api import blp as investor_blp
     from marketplace.organisations.api import blp as organisations_blp
     from marketplace.portfolios.api import blp as portfolios_blp
     from marketplace.privacy.api import blp as privacy_blp
@@ -122,6 +136,8 @@ def register_api(app: Flask) -> None:
         portfolios_blp,
         exchange_blp,
         reporting_blp,
+        investments_blp,
+        investor_blp,
         privacy_blp,
     )
     for blueprint in blueprints:
@@ -157,12 +173,14 @@ def register_listeners() -> None:
     """Connect each domain's receivers of the named signals (`marketplace.signals`), in the order
     a fact flows: figures first, then the exchange that reads them. Idempotent."""
     from marketplace import pagecache
+    from marketplace.donations import listeners as donations_listeners
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
     from marketplace.privacy import listeners as privacy_listeners
     from marketplace.reporting import listeners as reporting_listeners
     from marketplace.settlement import listeners as settlement_listeners
 
+    donations_listeners.connect()
     figures_listeners.connect()
     exchange_listeners.connect()
     reporting_listeners.connect()
@@ -177,8 +195,29 @@ def register_initiative_page(app: Flask) -> None:
     from marketplace.exchange.views import initiative_section as exchange_section
     from marketplace.figures.page import funding_section, impact_section
     from marketplace.initiatives.page import set_sections
+    from marketplace.investments.views import offers_section
 
-    set_sections(app, (funding_section, donor_wall_section, impact_section, exchange_section))
+    set_sections(
+        app,
+        (funding_section, donor_wall_section, offers_section, impact_section, exchange_section),
+    )
+
+
+def register_payment_kinds(app: Flask) -> None:
+    """Payments that are not gifts but go through the same providers and webhooks."""
+    from marketplace.donations.payment_kinds import PaymentKind, set_payment_kinds
+    from marketplace.investments import payments as investment_payments
+
+    set_payment_kinds(
+        app,
+        (
+            PaymentKind(
+                "investment",
+                investment_payments.owns_payment,
+                investment_payments.refresh_payment,
+            ),
+        ),
+    )
 
 
 def register_reconcile_steps(app: Flask) -> None:

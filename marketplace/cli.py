@@ -11,6 +11,7 @@ from marketplace.errors import DomainError
 from marketplace.exchange.cli import exchange_cli
 from marketplace.figures.cli import figures_cli
 from marketplace.impact.cli import metrics_cli
+from marketplace.investments.cli import offers_cli
 from marketplace.jobs import scheduler_command
 from marketplace.mail.cli import mail_cli
 from marketplace.portfolios.cli import portfolios_cli
@@ -52,14 +53,21 @@ def create_token_command(email: str, label: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no initiatives.")
 def demo_command(if_empty: bool) -> None:
     """Load the demo data (idempotent) and print the demo log-ins."""
-    from marketplace.demo import database_is_empty, load_demo
-    from marketplace.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from marketplace.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from marketplace.demo.load import database_is_empty, load_demo
 
     if if_empty and not database_is_empty():
         click.echo("Database already has data; demo not loaded.")
     else:
-        result = load_demo()
-        click.echo(f"Demo data ready: {len(result['initiatives'])} initiatives.")
+        try:
+            result = load_demo()
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(
+            f"Demo data ready: {len(result.initiatives)} initiatives; this run made "
+            f"{result.gifts} gifts, {result.outcome_reports} outcome reports and "
+            f"{result.impact_reports} impact reports."
+        )
     click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
     for email, _name, _role, kind in DEMO_ACCOUNTS:
         click.echo(f"  {kind:<18} {email}")
@@ -77,4 +85,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(payouts_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(offers_cli)
     app.cli.add_command(scheduler_command)

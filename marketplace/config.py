@@ -47,6 +47,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         cache_settings(),
         impact_settings(),
         scheduling_settings(),
+        investment_settings(),
+        site_settings(),
     ):
         config.update(section)
     config.update(overrides)
@@ -94,6 +96,11 @@ def core_settings(instance_path: Path, overrides: dict, production: bool) -> dic
         "MAP_TILE_ATTRIBUTION": os.environ.get(
             "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
         ),
+        # Postcodes and places to coordinates (PDOK Locatieserver); empty = offline table only
+        "GEOCODER_URL": os.environ.get(
+            "GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+        ),
+        "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "3")),
     }
 
 
@@ -237,4 +244,26 @@ def scheduling_settings() -> dict:
     return {
         "REPORT_CLAIM_LEASE_SECONDS": env_int("REPORT_CLAIM_LEASE_SECONDS", 900),
         "REPORT_BUILD_WORKERS": os.environ.get("REPORT_BUILD_WORKERS") or None,
+    }
+
+
+def investment_settings() -> dict:
+    """Investments: the licence text and the risk warning shown on every offer page (per
+    language; empty = the built-in text), and the grace days before an instalment is late."""
+    return {
+        "INVESTMENT_LICENCE_TEXT_NL": os.environ.get("INVESTMENT_LICENCE_TEXT_NL", ""),
+        "INVESTMENT_LICENCE_TEXT_EN": os.environ.get("INVESTMENT_LICENCE_TEXT_EN", ""),
+        "INVESTMENT_RISK_WARNING_NL": os.environ.get("INVESTMENT_RISK_WARNING_NL", ""),
+        "INVESTMENT_RISK_WARNING_EN": os.environ.get("INVESTMENT_RISK_WARNING_EN", ""),
+        "INVESTMENT_LATE_GRACE_DAYS": env_int("INVESTMENT_LATE_GRACE_DAYS", 3),
+    }
+
+
+def site_settings() -> dict:
+    """Who runs the site: on the contact, privacy and terms pages (Dutch law asks for them)."""
+    return {
+        "SITE_OPERATOR": os.environ.get("SITE_OPERATOR", "Impactbeurs"),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "info@impactbeurs.nl"),
+        "CONTACT_ADDRESS": os.environ.get("CONTACT_ADDRESS", ""),
+        "KVK_NUMBER": os.environ.get("KVK_NUMBER", ""),
     }

@@ -1,19 +1,35 @@
-"""Places in the Netherlands: postcode and place-name lookup, distances.
+"""Places in the Netherlands: geocoding with PDOK Locatieserver, an offline table, distances.
 
-The shipped tables (`marketplace/data/places_nl.csv`, `postcodes_nl.csv`) give a centroid per place
-and 4-digit postcode range, for distances without a network call.
+`locate(query)` is what the rest of the code asks: a postcode ("3511", "3511 AB") or a place name
+becomes a `Place`. It asks PDOK Locatieserver (the government's free geocoder, `GEOCODER_URL`);
+only when that cannot be reached (switched off, down, slow beyond `GEOCODER_TIMEOUT`) does it fall
+back to the shipped tables (`marketplace/data/places_nl.csv`, `postcodes_nl.csv`: a centroid per
+town and 4-digit postcode range). `geocode(query)` is the geocoder alone, for callers that must
+know that it could not answer (an initiative's place stays empty rather than a town centroid).
 """
 
 import csv
+import logging
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+import requests
+from flask import current_app, has_app_context
 
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_GEOCODER_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+DEFAULT_GEOCODER_TIMEOUT = 3.0
 EARTH_RADIUS_KM = 6371.0088
+POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})?$")
+POINT = re.compile(r"^POINT\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)$")
+FIELDS = "id,type,weergavenaam,postcode,woonplaatsnaam,gemeentenaam,provincienaam,centroide_ll"
+QUERY_MAX = 100
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -30,8 +46,107 @@ class Place:
     province: str
     latitude: float
     longitude: float
+    postcode: str = ""  # "3511 AB" when the place is a postcode
+    municipality: str = ""
+    source: str = "table"  # "pdok" or "table" (the offline fallback)
 
 
+class GeocoderUnavailable(Exception):
+    """The geocoder could not be asked or gave no usable answer (off, down, slow, malformed)."""
+
+
+# --------------------------------------------------------------------------- the geocoder
+def geocoder_settings() -> tuple[str, float]:
+    """(base URL, timeout in seconds); an empty URL switches the geocoder off."""
+    if has_app_context():
+        config = current_app.config
+        url = config.get("GEOCODER_URL", DEFAULT_GEOCODER_URL)
+        timeout = config.get("GEOCODER_TIMEOUT", DEFAULT_GEOCODER_TIMEOUT)
+    else:
+        url = os.environ.get("GEOCODER_URL", DEFAULT_GEOCODER_URL)
+        timeout = os.environ.get("GEOCODER_TIMEOUT", DEFAULT_GEOCODER_TIMEOUT)
+    return (url or "").rstrip("/"), float(timeout)
+
+
+def _search(query: str) -> dict:
+    """The Locatieserver `/free` parameters for a postcode (6 or 4 characters) or a place."""
+    text = " ".join(query.split())
+    match = POSTCODE.match(text)
+    if match and match.group(2):
+        return {"q": f"postcode:{match.group(1)}{match.group(2).upper()}", "fq": "type:postcode"}
+    if match:
+        return {"q": f"postcode:{match.group(1)}*", "fq": "type:postcode"}
+    # Solr syntax in a place name would change the query's meaning: keep letters and the like.
+    words = re.sub(r"[^\w\s'.-]", " ", text).strip()
+    return {"q": words, "fq": "type:(woonplaats OR gemeente)"}
+
+
+def geocode(query: str) -> Place | None:
+    """Ask PDOK Locatieserver; None when it knows no such postcode or place.
+
+    Raises GeocoderUnavailable when it cannot answer (no `GEOCODER_URL`, a network error, a
+    timeout, an error status or an answer without coordinates).
+    """
+    text = (query or "").strip()[:QUERY_MAX]
+    if not text or "\x00" in text:
+        return None
+    url, timeout = geocoder_settings()
+    if not url:
+        raise GeocoderUnavailable("no GEOCODER_URL")
+    params = {**_search(text), "fl": FIELDS, "rows": 1}
+    if not params["q"]:
+        return None
+    try:
+        response = requests.get(
+            f"{url}/free", params=params, timeout=timeout, headers={"Accept": "application/json"}
+        )
+        response.raise_for_status()
+        docs = response.json()["response"]["docs"]
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        log.warning("geocoder did not answer for %r: %s", text, error)
+        raise GeocoderUnavailable(str(error)) from error
+    if not docs:
+        return None
+    return _place(docs[0], text)
+
+
+def _place(doc: dict, query: str) -> Place:
+    match = POINT.match(str(doc.get("centroide_ll", "")))
+    if not match:
+        raise GeocoderUnavailable("an answer without coordinates")
+    longitude, latitude = float(match.group(1)), float(match.group(2))
+    town = doc.get("woonplaatsnaam") or doc.get("gemeentenaam") or ""
+    postcode = ""
+    if doc.get("type") == "postcode" and doc.get("postcode"):
+        code = str(doc["postcode"]).upper()
+        asked = POSTCODE.match(" ".join(query.split()))
+        postcode = f"{code[:4]} {code[4:]}" if asked and asked.group(2) else code[:4]
+        name = f"{postcode} {town}".strip()
+    else:
+        name = town or str(doc.get("weergavenaam", query))
+    return Place(
+        name=name,
+        province=str(doc.get("provincienaam") or ""),
+        latitude=latitude,
+        longitude=longitude,
+        postcode=postcode,
+        municipality=str(doc.get("gemeentenaam") or ""),
+        source="pdok",
+    )
+
+
+def locate(query: str) -> Place | None:
+    """A postcode ("3511", "3511 AB") or a place name → where it is, for distances and maps.
+
+    The geocoder answers; the shipped table only when the geocoder cannot be reached.
+    """
+    try:
+        return geocode(query)
+    except GeocoderUnavailable:
+        return locate_offline(query)
+
+
+# ------------------------------------------------------------------------ the offline table
 def _rows(filename: str):
     with (DATA_DIR / filename).open(encoding="utf-8") as handle:
         yield from csv.DictReader(line for line in handle if not line.startswith("#"))
@@ -54,10 +169,10 @@ def postcode_ranges() -> list[tuple[int, int, str]]:
     return [(int(r["from"]), int(r["to"]), r["place"]) for r in _rows("postcodes_nl.csv")]
 
 
-def locate(query: str) -> Place | None:
-    """A postcode ("3511", "3511 AB") or a place name → the centroid used for distances."""
+def locate_offline(query: str) -> Place | None:
+    """The shipped table: the centre of the town a postcode range or a place name belongs to."""
     text = (query or "").strip()
-    match = re.match(r"^(\d{4})\s*([A-Za-z]{2})?$", text)
+    match = POSTCODE.match(text)
     if match:
         number = int(match.group(1))
         for first, last, name in postcode_ranges():

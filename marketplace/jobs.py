@@ -26,6 +26,8 @@ from marketplace.donations.reconcile import reconcile_payments
 from marketplace.exchange import quotes
 from marketplace.extensions import db
 from marketplace.figures import refresh as figures
+from marketplace.investments.closing import close_due_offers
+from marketplace.investments.repayments import flag_late_instalments
 from marketplace.mail.outbox import deliver_due_mail
 from marketplace.privacy.purge import purge_expired_data
 from marketplace.reporting.reminders import send_reminders
@@ -123,6 +125,18 @@ JOBS: tuple[Job, ...] = (
         quotes.refresh_all,
         {"type": "cron", "hour": 3, "minute": 45},
         "Rebuild all quotes and indices (3- and 12-month changes roll into a new month).",
+    ),
+    Job(
+        "offers-close",
+        close_due_offers,
+        {"type": "interval", "minutes": 15},
+        "Close due investment offers (payout or refunds) and finish refunds still owed.",
+    ),
+    Job(
+        "offers-late",
+        flag_late_instalments,
+        {"type": "cron", "hour": 8, "minute": 30},
+        "Flag offers with a late instalment and remind their owners (once per instalment).",
     ),
 )
 

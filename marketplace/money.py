@@ -25,24 +25,63 @@ class InvalidAmount(ValueError):
     """An amount that is not a valid decimal money string."""
 
 
-AMOUNT_PATTERN = re.compile(r"^(-?)(\d{1,13})(?:[.,](\d+))?$")
+# ASCII digits and separators; what the separators mean is decided in `parse_cents` (Dutch
+# "1.500,00", plain "1500,00", English "1,500.00" and "1500.00").
+AMOUNT_PATTERN = re.compile(r"^[0-9][0-9.,]*$")
+DIGITS = re.compile(r"^[0-9]+$")
+GROUPED = re.compile(r"^[1-9][0-9]{0,2}(?:[.,][0-9]{3})+$")
+SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+MAX_WHOLE_DIGITS = 13
 
 
 def parse_cents(text: str | int | Decimal, *, allow_negative: bool = False) -> int:
-    """Parse "25", "25.5", "25.00" or "25,00" into cents; more than two decimals is invalid."""
+    """Parse an amount in euros into cents: "25", "25.5", "25,50", "1500.00", "1.500,00".
+
+    The last separator followed by one or two digits is the decimal separator; every other
+    separator groups thousands and must stand between groups of three digits. A lone separator
+    followed by three digits groups thousands too ("1.500" and "1,500" are fifteen hundred): an
+    amount of money never has three decimals, so it has no other reading. More than two
+    decimals, or groups that are not of three, are invalid. A leading "€" and spaces are ignored.
+    """
     if isinstance(text, bool) or text is None:
         raise InvalidAmount("not an amount")
-    match = AMOUNT_PATTERN.match(str(text).strip())
-    if not match:
+    cleaned = SPACES.sub("", str(text))
+    sign = cleaned.startswith("-")
+    body = cleaned.removeprefix("-").removeprefix("€")
+    if not AMOUNT_PATTERN.match(body):
         raise InvalidAmount("not a number")
-    sign, whole, fraction = match.groups()
-    fraction = fraction or ""
-    if len(fraction) > 2:
-        raise InvalidAmount("at most two decimals")
+    whole, fraction = _split_decimals(body)
+    if len(whole) > MAX_WHOLE_DIGITS:
+        raise InvalidAmount("too large")
     if sign and not allow_negative:
         raise InvalidAmount("negative amount")
     cents = int(whole) * 100 + int(fraction.ljust(2, "0"))
     return -cents if sign else cents
+
+
+def _split_decimals(body: str) -> tuple[str, str]:
+    """ "1.500,00" -> ("1500", "00"); raises InvalidAmount for anything ambiguous or malformed."""
+    last = max(body.rfind("."), body.rfind(","))
+    if last == -1:
+        return body, ""
+    tail = body[last + 1 :]
+    if not DIGITS.match(tail):
+        raise InvalidAmount("not a number")
+    if len(tail) <= 2:
+        whole, fraction = body[:last], tail
+    elif len(tail) == 3:
+        whole, fraction = body, ""
+    else:
+        raise InvalidAmount("at most two decimals")
+    if whole and not DIGITS.match(whole):
+        if not GROUPED.match(whole) or len(set(re.sub(r"[0-9]", "", whole))) != 1:
+            raise InvalidAmount("not a number")
+        if fraction and body[last] in whole:
+            raise InvalidAmount("not a number")  # the same sign cannot group and separate
+        whole = re.sub(r"[.,]", "", whole)
+    if not whole:
+        raise InvalidAmount("not a number")
+    return whole, fraction
 
 
 def cents_to_decimal(cents: int) -> Decimal:

@@ -85,7 +85,17 @@ def _cacheable() -> bool:
     )
 
 
-def _serve(body: str, etag: str):
+def do_not_cache() -> None:
+    """This answer is a stopgap (e.g. made without a service that was down): serve it, keep
+    nothing, so the next visitor gets a fresh one."""
+    g.page_not_cacheable = True
+
+
+def _serve(body: str, etag: str, cacheable: bool = True):
+    if not cacheable:
+        response = make_response(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
     if TOKEN_PLACEHOLDER in body:
         response = make_response(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
         response.headers["Cache-Control"] = "private, no-cache"
@@ -116,6 +126,8 @@ def cached_page(depends_on: Callable[..., list[str]]):
                 del g.csrf_token
                 if response.status_code != 200 or response.mimetype != "text/html":
                     return response
+                if g.pop("page_not_cacheable", False):
+                    return _serve(response.get_data(as_text=True), etag, cacheable=False)
                 body = response.get_data(as_text=True)
                 cache.set(key, body)
             return _serve(body, etag)

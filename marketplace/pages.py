@@ -1,6 +1,16 @@
-"""Site-wide pages: home, language switch, health check."""
+"""Site-wide pages: home, privacy statement, terms, contact, favicon, language switch, health
+check."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from sqlalchemy import text
 
 from marketplace.extensions import db
@@ -25,6 +35,43 @@ def switch_language(code: str):
     if code in ("nl", "en"):
         session["lang"] = code
     return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy statement (AVG/GDPR): what we keep, why, how long, and your rights."""
+    return render_template("pages/privacy.html", operator=operator())
+
+
+@bp.route("/terms")
+def terms():
+    """The terms of use."""
+    return render_template("pages/terms.html", operator=operator())
+
+
+@bp.route("/contact")
+def contact():
+    """Who runs Impactbeurs and how to reach them."""
+    return render_template("pages/contact.html", operator=operator())
+
+
+def operator() -> dict:
+    config = current_app.config
+    return {
+        "name": config.get("SITE_OPERATOR") or "Impactbeurs",
+        "email": config.get("CONTACT_EMAIL") or "",
+        "address": config.get("CONTACT_ADDRESS") or "",
+        "kvk": config.get("KVK_NUMBER") or "",
+        "provider": config.get("PAYMENT_PROVIDER", ""),
+    }
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 @bp.route("/healthz")

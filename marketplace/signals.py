@@ -39,9 +39,21 @@ contribution_changed = _signals.signal(
     doc="""A gift's status or money changed: paid, refunded, charged back, reversed, failed, ...
 
     Sent by `donations.status.apply_payment_status` after its commit, once per change (a replayed
-    webhook that changes nothing sends nothing). Keyword arguments: `contribution_id`,
+    webhook that changes nothing sends nothing), and by `donations.guests.link_guest_gifts` when
+    a guest gift becomes an account's (its funder changed). Keyword arguments: `contribution_id`,
     `initiative_id`, `user_id`, `organisation_id` (None when not on an organisation's behalf),
     `paid_at` (aware UTC datetime, None while unpaid), `newly_paid` (bool).
+    """,
+)
+
+email_confirmed = _signals.signal(
+    "email-confirmed",
+    doc="""An account holder has shown that an e-mail address is theirs.
+
+    Sent by `accounts.services.register_user` after its commit (at registration, until addresses
+    are confirmed by a link; then it belongs where the link is followed). Keyword arguments:
+    `user_id`, `email` (normalised, lower case). Donations links the guest gifts made with that
+    address to the account.
     """,
 )
 
@@ -93,6 +105,19 @@ mail_sent = _signals.signal(
     Keyword arguments: `message_id` (the outbox row's id), `key` (its idempotency key or None),
     `report_id` (the report the mail belongs to, or None). Reporting marks a report sent when
     the last of its mails is.
+    """,
+)
+
+investment_changed = _signals.signal(
+    "investment-changed",
+    doc="""Capital invested in an initiative changed: an offer was funded, an instalment or a
+    member's exit repaid principal, or an offer defaulted (its written-off principal keeps
+    counting as input).
+
+    Sent by `marketplace.investments` (closing, repayments, defaults, exits) after its commit.
+    Keyword arguments: `initiative_id`, `offer_id`, `kind` (member_share | loan | bond),
+    `reason` (funded | repayment | exit | default). The figures rebuild the initiative's invested
+    capital and its investors' series.
     """,
 )
 

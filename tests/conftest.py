@@ -27,6 +27,7 @@ from marketplace.accounts.models import Role
 from marketplace.accounts.services import create_api_token, create_user
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
+from tests.fakes import fake_pdok
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -64,6 +65,8 @@ def app(database_url, tmp_path_factory):
             # session-wide app does not cache (tests/test_pagecache.py turns it on).
             "CACHE_TYPE": "NullCache",
             "CACHE_NO_NULL_WARNING": True,
+            # No geocoder unless a test starts the PDOK fake (`pdok`): never the real service.
+            "GEOCODER_URL": "",
         }
     )
     app.test_client_class = FreshGlobalsClient
@@ -181,6 +184,15 @@ class Inbox:
         with self.lock:
             self.messages.append(message)
         return "250 OK"
+
+
+@pytest.fixture
+def pdok(app, monkeypatch):
+    """The PDOK Locatieserver fake on a free port; app.config's GEOCODER_URL points at it."""
+    with fake_pdok() as fake:
+        monkeypatch.setitem(app.config, "GEOCODER_URL", fake.api_url)
+        monkeypatch.setitem(app.config, "GEOCODER_TIMEOUT", 1.0)
+        yield fake
 
 
 @pytest.fixture

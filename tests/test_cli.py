@@ -1,6 +1,5 @@
 from marketplace.accounts.models import Role, User
 from marketplace.extensions import db
-from marketplace.initiatives.models import Initiative, Theme
 
 
 def test_users_create_and_token(runner, client):
@@ -28,18 +27,9 @@ def test_users_create_rejects_bad_input(runner):
     assert "e-mail" in result.output.lower()
 
 
-def test_demo_is_idempotent_and_covers_all_themes(runner):
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
-    count = db.session.scalar(db.select(db.func.count()).select_from(Initiative))
-    second = runner.invoke(args=["demo"])
-    assert second.exit_code == 0, second.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(Initiative)) == count
-    assert count >= 24
-    themes = set(db.session.scalars(db.select(Initiative.theme).distinct()))
-    assert themes == set(Theme)
-    municipalities = set(db.session.scalars(db.select(Initiative.municipality).distinct()))
-    assert len(municipalities) >= 15
-    assert "donor@impactbeurs.test" in first.output
-    skipped = runner.invoke(args=["demo", "--if-empty"])
-    assert "not loaded" in skipped.output
+def test_demo_is_refused_in_production(runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPACTBEURS_ENV", "production")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "refused in production" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from marketplace import signals
 from marketplace.accounts.models import ApiToken, Role, User
 from marketplace.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -70,6 +71,14 @@ def create_user(
     )
     db.session.add(user)
     db.session.commit()
+    return user
+
+
+def register_user(email: str, password: str, name: str = "", locale: str = "nl") -> User:
+    """A visitor's own registration: the account, then `signals.email_confirmed` (which adds the
+    gifts given as a guest with this address to the account)."""
+    user = create_user(email, password, name, locale=locale)
+    signals.notify(signals.email_confirmed, user_id=user.id, email=user.email)
     return user
 
 

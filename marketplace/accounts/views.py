@@ -54,7 +54,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            user = services.register_user(
                 form.email.data, form.password.data, form.name.data, locale=select_locale()
             )
         except InvalidInput as error:

@@ -1,16 +1,19 @@
 """Starting a gift: the amount and the choices checked, a contribution created (or the one started
-moments ago reused), and the provider asked for its checkout URL."""
+moments ago reused), and the provider asked for its checkout URL. Account holders and guests (a
+one-off gift with a name and e-mail address) take the same path."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from marketplace.accounts.models import User
+from marketplace.accounts.services import normalise_email
 from marketplace.donations import routing
 from marketplace.donations.models import (
     Contribution,
@@ -18,6 +21,7 @@ from marketplace.donations.models import (
     Interval,
     RecurringGift,
 )
+from marketplace.donations.platform_income import platform_part
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.base import (
     CheckoutRequest,
@@ -25,7 +29,7 @@ from marketplace.donations.providers.base import (
     ProviderRejected,
     ProviderUnavailable,
 )
-from marketplace.donations.urls import path_for, public_url, webhook_url_for
+from marketplace.donations.urls import public_url, return_path_for, webhook_url_for
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
 from marketplace.extensions import db
 from marketplace.i18n import babel_locale_name
@@ -33,7 +37,6 @@ from marketplace.initiatives.models import Initiative
 from marketplace.money import InvalidAmount, format_money, parse_cents
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import can_give_for
-from marketplace.payouts.split import SplitError, check_split, percent_of, platform_fee
 from marketplace.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 MIN_AMOUNT_CENTS = 100
 CURRENCIES = ("EUR",)
 MESSAGE_MAX = 1000
+DONOR_NAME_MAX = 200
 # An open contribution whose provider call failed may be retried (same idempotency key) this long.
 REUSE_UNSTARTED = timedelta(minutes=50)
 
@@ -74,57 +78,6 @@ def validate_amount(amount, currency: str = "EUR") -> int:
     if (currency or "").upper() not in CURRENCIES:
         raise _invalid("currency", _("Only EUR is accepted."))
     return cents
-
-
-def platform_fee_cents(amount_cents: int) -> int:
-    """The platform's fee on a gift (`PLATFORM_FEE_FIXED` + `PLATFORM_FEE_PERCENT`), in cents."""
-    config = current_app.config
-    return platform_fee(
-        amount_cents,
-        parse_cents(config.get("PLATFORM_FEE_FIXED") or "0"),
-        config.get("PLATFORM_FEE_PERCENT") or "0",
-    )
-
-
-def suggested_tip_cents(amount_cents: int) -> int:
-    """The tip the give form suggests: `PLATFORM_TIP_PERCENT` of the gift (0: no tip asked)."""
-    return percent_of(amount_cents, current_app.config.get("PLATFORM_TIP_PERCENT") or "0")
-
-
-def validate_tip(tip, amount_cents: int, fee_cents: int) -> int:
-    """ "2.50" -> 250 (empty: no tip); refused when it would leave the initiative a negative share.
-
-    The platform never takes more from one gift (fee and tip) than the initiative receives.
-    """
-    if tip in (None, ""):
-        tip_cents = 0
-    else:
-        try:
-            tip_cents = parse_cents(tip)
-        except InvalidAmount:
-            raise _invalid(
-                "tip", _("Enter a tip in euros, for example 2.50, or leave it empty.")
-            ) from None
-    try:
-        check_split(amount_cents, tip_cents, fee_cents)
-    except SplitError as error:
-        if error.field == "amount":
-            raise _invalid(
-                "amount",
-                _(
-                    "The platform fee of %(fee)s is more than this gift.",
-                    fee=display_money(fee_cents),
-                ),
-            ) from None
-        share = max(0, amount_cents - fee_cents)
-        raise _invalid(
-            "tip",
-            _(
-                "The tip can be at most %(max)s: what reaches the initiative.",
-                max=display_money(share),
-            ),
-        ) from None
-    return tip_cents
 
 
 def check_organisation(user: User, organisation_id: int | None) -> int | None:
@@ -163,6 +116,17 @@ def _validate_method(provider: PaymentProvider, method: str | None, interval: In
 
 
 # ----------------------------------------------------------------------------- checkout
+@dataclass(frozen=True)
+class Donor:
+    """Who gives: an account holder (possibly for an organisation), or a guest without one."""
+
+    user: User | None
+    name: str
+    email: str
+    organisation_id: int | None = None
+    tip: object = None  # the optional tip for the platform, as given ("2.50")
+
+
 def start_checkout(
     user: User,
     initiative_id: int,
@@ -182,28 +146,62 @@ def start_checkout(
     fee (from the settings) comes out of it.
     """
     cents = validate_amount(amount, currency)
-    fee_cents = platform_fee_cents(cents)
-    tip_cents = validate_tip(tip, cents, fee_cents)
+    donor = Donor(user, user.name, user.email, check_organisation(user, organisation_id), tip)
+    return _start(donor, initiative_id, cents, currency, method, interval, anonymous, message,
+                  locale)  # fmt: skip
+
+
+def start_guest_checkout(
+    initiative_id: int,
+    amount,
+    *,
+    donor_name: str,
+    donor_email: str,
+    method: str | None = None,
+    interval: str = "once",
+    anonymous: bool = False,
+    message: str = "",
+    locale: str = "nl",
+    tip=None,
+) -> Contribution:
+    """A gift without an account: the same checkout and status path, once only (monthly giving
+    needs an account, where it can be stopped). Name and e-mail address are for the receipt."""
+    cents = validate_amount(amount, "EUR")
+    if _validate_interval(interval) != Interval.ONCE:
+        raise _invalid("interval", _("Monthly giving needs an account: log in or register."))
+    name = " ".join((donor_name or "").split())
+    if not name or len(name) > DONOR_NAME_MAX:
+        raise _invalid("donor_name", _("Enter your name for the receipt."))
+    try:
+        email = normalise_email(donor_email or "")
+    except InvalidInput:
+        raise _invalid("donor_email", _("Enter a valid e-mail address.")) from None
+    donor = Donor(None, name, email, tip=tip)
+    return _start(donor, initiative_id, cents, "EUR", method, "once", anonymous, message, locale)
+
+
+def _start(donor: Donor, initiative_id, cents, currency, method, interval, anonymous, message,
+           locale) -> Contribution:  # fmt: skip
+    tip_cents, fee_cents = platform_part(cents, donor.tip)
     currency = currency.upper()
     initiative = db.session.get(Initiative, initiative_id)
     if initiative is None or not initiative.is_published:
         raise NotFound(_("This initiative does not exist."))
     interval_value = _validate_interval(interval)
     message = _validate_message(message)
-    organisation_id = check_organisation(user, organisation_id)
     provider = get_provider()
     method = _validate_method(provider, method, interval_value)
 
     contribution = _reusable_contribution(
-        user, initiative.id, (cents, tip_cents), currency, interval_value, method, provider.name
+        donor, initiative.id, (cents, tip_cents), currency, interval_value, method, provider.name
     )
     if contribution is not None and contribution.checkout_url:
         return contribution  # an open checkout: send the donor there again, no second payment
     if contribution is None:
         contribution = Contribution(
             initiative_id=initiative.id,
-            user_id=user.id,
-            organisation_id=organisation_id,
+            user_id=donor.user.id if donor.user else None,
+            organisation_id=donor.organisation_id,
             amount_cents=cents,
             tip_cents=tip_cents,
             fee_cents=fee_cents,
@@ -213,8 +211,9 @@ def start_checkout(
             method=method,
             anonymous=bool(anonymous),
             message=message,
-            donor_name=user.name,
-            donor_email=user.email,
+            donor_name=donor.name,
+            donor_email=donor.email,
+            locale=locale if locale in ("nl", "en") else "nl",
         )
         _add_contribution(contribution)
     _request_checkout(provider, contribution, initiative, locale)
@@ -244,14 +243,19 @@ def _add_contribution(contribution: Contribution) -> None:
     db.session.commit()
 
 
-def _reusable_contribution(user, initiative_id, amounts, currency, interval, method, provider_name):
+def _reusable_contribution(donor: Donor, initiative_id, amounts, currency, interval, method,
+                           provider_name):  # fmt: skip
     """The same gift (and tip) started moments ago: an open checkout, or a failed provider call."""
     cents, tip_cents = amounts
     now = utcnow()
+    if donor.user is not None:
+        whose = Contribution.user_id == donor.user.id
+    else:
+        whose = and_(Contribution.user_id.is_(None), Contribution.donor_email == donor.email)
     candidates = db.session.scalars(
         select(Contribution)
         .where(
-            Contribution.user_id == user.id,
+            whose,
             Contribution.initiative_id == initiative_id,
             Contribution.amount_cents == cents,
             Contribution.tip_cents == tip_cents,
@@ -276,15 +280,10 @@ def _reusable_contribution(user, initiative_id, amounts, currency, interval, met
 
 
 def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str, provider):
-    return_path = path_for("donations.return_page", contribution_id=contribution.id)
+    return_path = return_path_for(contribution)
     gift = _("Monthly gift") if contribution.interval == Interval.MONTHLY else _("Gift")
     platform = current_app.config.get("PLATFORM_LEGAL_NAME", "Impactbeurs")
-    destination = routing.destination_for(
-        provider,
-        initiative.id,
-        contribution.interval,
-        contribution.tip_cents + contribution.fee_cents,
-    )
+    application_fee = contribution.tip_cents + contribution.fee_cents
     return CheckoutRequest(
         contribution_id=contribution.id,
         idempotency_key=contribution.idempotency_key,
@@ -303,7 +302,9 @@ def _checkout_request(contribution: Contribution, initiative: Initiative, locale
         metadata={"contribution_id": str(contribution.id)},
         tip_cents=contribution.tip_cents,
         tip_description=_("Tip for %(platform)s", platform=platform),
-        destination=destination,
+        destination=routing.destination_for(
+            provider, initiative.id, contribution.interval, application_fee
+        ),
     )
 
 

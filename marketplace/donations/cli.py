@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-payments_cli = AppGroup("payments", help="Payments: reconciliation.")
+payments_cli = AppGroup("payments", help="Payments: reconciliation and the ledger audit.")
 
 
 @payments_cli.command("reconcile")
@@ -23,4 +23,18 @@ def reconcile_command() -> None:
         click.echo(f"{name}: {result}")
         unreachable += getattr(result, "unreachable", 0)
     if unreachable:
+        raise SystemExit(1)
+
+
+@payments_cli.command("audit")
+def audit_command() -> None:
+    """Check paid − refunded − charged back = the sum of the ledger rows, for every gift."""
+    from marketplace.donations.audit import count_gifts, ledger_violations
+
+    found = 0
+    for violation in ledger_violations():
+        found += 1
+        click.echo(violation.describe())
+    click.echo(f"checked {count_gifts()} gifts, {found} violating the money invariant")
+    if found:
         raise SystemExit(1)

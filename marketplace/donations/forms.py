@@ -2,8 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
 PRESETS = ("10", "25", "50", "100")
 
@@ -25,6 +33,17 @@ class GiveForm(FlaskForm):
     )
     # Filled per donor with the organisations they may give for; the service checks it again.
     organisation_id = SelectField(_l("Give on behalf of"), choices=[], validate_choice=False)
+    # Guests (no account) only: for the receipt. The service checks them.
+    donor_name = StringField(
+        _l("Your name"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    donor_email = EmailField(
+        _l("Your e-mail address (for the receipt)"),
+        validators=[Optional(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
 
 
 class RefundForm(FlaskForm):
@@ -32,6 +51,19 @@ class RefundForm(FlaskForm):
         _l("Amount to refund (empty = everything that remains)"),
         validators=[Optional(), Length(max=20)],
     )
+
+
+class ResolveFlagForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note (what was done, or why nothing needs to be done)"),
+        validators=[DataRequired(), Length(max=1000)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A confirm step: the CSRF token and the explicit answer."""
+
+    confirm = HiddenField()
 
 
 class SimulatorForm(FlaskForm):

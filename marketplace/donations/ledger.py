@@ -23,6 +23,7 @@ from marketplace.donations.models import (
 )
 from marketplace.donations.providers.base import REFUND_FINAL, ProviderChargeback, ProviderRefund
 from marketplace.extensions import db
+from marketplace.money import format_cents
 from marketplace.payouts.split import platform_refunded
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,10 @@ class Ledger:
         )
         return True
 
-    def flag(self, reason: Flag, detail: str) -> None:
-        """Ask an admin to look (once per reason): the flag and its reason stay in the ledger."""
-        if self.record(f"{self.prefix}:flag:{reason.value}", EventKind.FLAG, detail=detail):
+    def flag(self, reason: Flag, detail: str, occasion: str = "") -> None:
+        """Ask an admin to look (once per reason and occasion): the flag stays in the ledger."""
+        key = f"{self.prefix}:flag:{reason.value}" + (f":{occasion}" if occasion else "")
+        if self.record(key, EventKind.FLAG, detail=detail):
             contribution = self.contribution
             contribution.flagged = True
             contribution.flag_reason = f"{reason.value}: {detail}"[:200]
@@ -127,16 +129,8 @@ def apply_refund(contribution: Contribution, refund: ProviderRefund, ledger: Led
 
 
 def _count_refund(contribution: Contribution, row: Refund, ledger: Ledger) -> bool:
-    """A pending or done refund counts against the gift (once), unless it exceeds what remains."""
-    if row.amount_cents > contribution.received_cents:
-        ledger.record(
-            f"{ledger.prefix}:flag:refund-exceeds:{row.provider_refund_id}",
-            EventKind.FLAG,
-            detail=f"refund {row.provider_refund_id} exceeds what remains",
-        )
-        contribution.flagged = True
-        contribution.flag_reason = "refund exceeds what remains"
-        return True
+    """A pending or done refund counts against the gift (once), exactly as the provider reports
+    it, even beyond what remains: the money left, so the books say so (`flag_below_zero`)."""
     if ledger.record(
         f"{contribution.provider}:refund:{row.provider_refund_id}",
         EventKind.REFUND,
@@ -201,6 +195,20 @@ def apply_chargeback(
             contribution.charged_back_cents -= row.amount_cents
             changed = True
     return changed
+
+
+def flag_below_zero(contribution: Contribution, ledger: Ledger) -> None:
+    """Refunds and chargebacks beyond the payment: the gift counts as zero (`net_cents`) and an
+    admin must look. Each new below-zero state flags again, also after an earlier resolution."""
+    if contribution.balance_cents >= 0:
+        return
+    ledger.flag(
+        Flag.BELOW_ZERO,
+        f"paid {format_cents(contribution.amount_cents)}, refunded "
+        f"{format_cents(contribution.refunded_cents)}, charged back "
+        f"{format_cents(contribution.charged_back_cents)} {contribution.currency}",
+        occasion=f"{contribution.refunded_cents}:{contribution.charged_back_cents}",
+    )
 
 
 def paid_family_status(contribution: Contribution) -> ContributionStatus:

@@ -5,7 +5,10 @@ refunded_cents, charged_back_cents, net_cents, anonymous) are what other domains
 
 Every change to money goes through `status.apply_payment_status`; the ledger
 (`ContributionEvent`) holds one row per provider fact, with a unique key, so a replayed webhook
-adds nothing. For every contribution: sum(ledger amounts) == net_cents.
+adds nothing. For every contribution: sum(ledger amounts) == balance_cents (what the gift left
+the initiative: paid − tip − fee − refunded − charged back, with the platform's tip and fee
+carrying refunds beyond the initiative's share), and net_cents (what reached the initiative) is
+that balance, never below zero (`shares.GiftShares`).
 """
 
 from datetime import datetime
@@ -114,6 +117,8 @@ class Flag(StrEnum):
     AMOUNT_MISMATCH = "amount_mismatch"
     LATE_PAYMENT = "late_payment"
     METADATA_MISMATCH = "metadata_mismatch"
+    # Refunds and chargebacks together exceed what was paid (as the provider reports them).
+    BELOW_ZERO = "below_zero"
 
 
 # What `net_cents` reads: in the figures' covering indexes, so they answer it from the index.
@@ -157,6 +162,13 @@ class Contribution(GiftShares, db.Model):
             postgresql_include=NET_COLUMNS,
             postgresql_where=text("paid_at IS NOT NULL"),
         ),
+        # Guest gifts by address, linked to the account registered with it later.
+        Index(
+            "ix_contributions_guest_email",
+            "donor_email",
+            postgresql_where=text("user_id IS NULL"),
+            sqlite_where=text("user_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,6 +197,8 @@ class Contribution(GiftShares, db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     donor_name: Mapped[str] = mapped_column(String(200), default="")
     donor_email: Mapped[str] = mapped_column(String(254), default="")
+    # The language of the donor's mails (a guest has no account that keeps it).
+    locale: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     refunded_cents: Mapped[int] = mapped_column(default=0)
     charged_back_cents: Mapped[int] = mapped_column(default=0)
     # Platform income: a tip on top of the gift, and the platform's fee out of it.
@@ -368,31 +382,13 @@ class RecurringGift(db.Model):
 
     user: Mapped[User] = relationship()
     initiative: Mapped[Initiative] = relationship()
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (RecurringStatus.ACTIVE, RecurringStatus.PENDING)
+
     contributions: Mapped[list[Contribution]] = relationship(
         back_populates="recurring_gift",
         foreign_keys=[Contribution.recurring_gift_id],
         order_by=Contribution.id,
     )
-
-
-class SimulatorPayment(db.Model):
-    """The payment simulator's own state (the 'provider side'), kept in the database so that any
-    worker can serve its checkout page. Refused in production by the configuration."""
-
-    __tablename__ = "simulator_payments"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
-    amount_cents: Mapped[int]
-    currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    description: Mapped[str] = mapped_column(String(255), default="")
-    method: Mapped[str] = mapped_column(String(30), default="ideal")
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    redirect_url: Mapped[str] = mapped_column(String(500), default="")
-    contribution_id: Mapped[int | None]
-    destination_account: Mapped[str | None] = mapped_column(String(100))  # simacct_...
-    application_fee_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    refunds_json: Mapped[str] = mapped_column(Text, default="[]")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

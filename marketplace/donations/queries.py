@@ -4,6 +4,7 @@ from sqlalchemy import or_, select
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import PAID_FAMILY, Contribution
+from marketplace.donations.urls import guest_token_valid
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 
@@ -59,6 +60,16 @@ def own_contribution(user, contribution_id: int) -> Contribution:
     if contribution.user_id != user.id:
         raise NotFound()
     return contribution
+
+
+def contribution_for_visitor(user, contribution_id: int, token: str | None) -> Contribution:
+    """A donor's own gift, or a guest gift whose signed key is in the link; else 'not found'."""
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None:
+        raise NotFound()
+    if guest_token_valid(token, contribution_id):
+        return contribution
+    return own_contribution(user, contribution_id)
 
 
 def contributions_of(user: User, page: int = 1, per_page: int = 20):

@@ -17,26 +17,31 @@ from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
+from marketplace.donations.urls import path_for, public_url
 from marketplace.extensions import db
 from marketplace.mail import Mail, deliver_after_response, queue_mail
+from marketplace.money import cents_to_decimal
+from marketplace.tables import Column, Table
 from marketplace.timeutil import AMSTERDAM, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
 
 METHOD_LABELS = {
     "ideal": "iDEAL",
-    "creditcard": "Card",
-    "card": "Card",
+    "creditcard": _l("Card"),
+    "card": _l("Card"),
     "bancontact": "Bancontact",
-    "directdebit": "SEPA Direct Debit",
-    "sepa_debit": "SEPA Direct Debit",
+    "directdebit": _l("SEPA Direct Debit"),
+    "sepa_debit": _l("SEPA Direct Debit"),
 }
 
 
 def method_label(method: str, ideal_label: str = "iDEAL") -> str:
+    """A payment method as people call it, in their language ("Creditcard" in Dutch); the
+    providers' method codes ("creditcard", "card") are never shown."""
     if method == "ideal":
-        return ideal_label
-    return METHOD_LABELS.get(method, method)
+        return ideal_label or "iDEAL"
+    return str(METHOD_LABELS.get(method, method or ""))
 
 
 def reference(contribution: Contribution) -> str:
@@ -74,11 +79,17 @@ def receipt_data(contribution: Contribution) -> dict:
 
 
 def receipt_mail(contribution: Contribution) -> Mail:
-    locale = contribution.user.locale if contribution.user else "nl"
+    locale = contribution.user.locale if contribution.user else contribution.locale or "nl"
+    register_url = public_url(path_for("accounts.register"))
     with force_locale(locale):
         data = receipt_data(contribution)
         subject = _("Thank you for your gift to %(name)s", name=data["initiative_name"])
-        text = render_template("donations/mail/receipt.txt", r=data, contribution=contribution)
+        text = render_template(
+            "donations/mail/receipt.txt",
+            r=data,
+            contribution=contribution,
+            register_url=register_url,
+        )
     return Mail(to=contribution.donor_email, subject=subject, text=text)
 
 
@@ -150,3 +161,30 @@ def year_overview_pdf(overview: YearOverview) -> bytes:
         "donations/overview_pdf.html", overview=overview, today=to_amsterdam(utcnow()).date()
     )
     return HTML(string=html).write_pdf()
+
+
+def year_overview_table(overview: YearOverview) -> Table:
+    """The overview's gifts as a table for download (CSV in the reader's dialect, XLSX)."""
+    yes, no = _("Yes"), _("No")
+    columns = [
+        Column(_("Date"), "date"),
+        Column(_("Initiative (legal name)")),
+        Column(_("RSIN")),
+        Column(_("ANBI")),
+        Column(_("Reference")),
+        Column(_("Method")),
+        Column(_("Amount (EUR)"), "money"),
+    ]
+    rows = [
+        [
+            r["paid_at"].date() if r["paid_at"] else None,
+            r["legal_name"],
+            r["rsin"],
+            yes if r["anbi"] else no,
+            r["reference"],
+            r["method"],
+            cents_to_decimal(r["net_cents"]),
+        ]
+        for r in overview.rows
+    ]
+    return Table(_("Your gifts in %(year)d", year=overview.year), columns, rows)

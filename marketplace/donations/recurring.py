@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
-from marketplace.donations.checkout import platform_fee_cents
 from marketplace.donations.models import (
     PAID_FAMILY,
     RECURRING_TRANSITIONS,
@@ -19,6 +18,7 @@ from marketplace.donations.models import (
     RecurringGift,
     RecurringStatus,
 )
+from marketplace.donations.platform_income import platform_fee_cents
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.base import (
     NotSupported,
@@ -104,18 +104,27 @@ def cancel_recurring_gift(user: User, gift_id: int) -> RecurringGift:
     return gift
 
 
+def own_recurring_gift(user: User, gift_id: int) -> RecurringGift:
+    """A donor's own monthly gift; anybody else's is 'not found'."""
+    gift = db.session.get(RecurringGift, gift_id)
+    if gift is None or gift.user_id != user.id:
+        raise NotFound()
+    return gift
+
+
 def recurring_gifts_of(user: User) -> list[RecurringGift]:
-    """A donor's monthly gifts that are running or about to."""
-    return list(
-        db.session.scalars(
-            select(RecurringGift)
-            .where(
-                RecurringGift.user_id == user.id,
-                RecurringGift.status.in_([RecurringStatus.ACTIVE, RecurringStatus.PENDING]),
-            )
-            .order_by(RecurringGift.id.desc())
+    """A donor's monthly gifts: running or about to first, then the stopped ones (history)."""
+    gifts = db.session.scalars(
+        select(RecurringGift)
+        .where(
+            RecurringGift.user_id == user.id,
+            RecurringGift.status.in_(
+                [RecurringStatus.ACTIVE, RecurringStatus.PENDING, RecurringStatus.CANCELED]
+            ),
         )
+        .order_by(RecurringGift.id.desc())
     )
+    return sorted(gifts, key=lambda gift: not gift.is_running)
 
 
 def link_subscription(contribution_id: int, payment: ProviderPayment) -> None:

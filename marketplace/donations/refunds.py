@@ -1,4 +1,5 @@
-"""The admin's side of gifts: refunding (part of) a paid gift, and the flagged ones to look at."""
+"""The admin's side of gifts: refunding (part of) a paid gift, the flagged ones to look at and
+resolving them with a note."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from marketplace.donations.providers.base import (
     ProviderRejected,
     ProviderUnavailable,
 )
-from marketplace.donations.status import apply_payment_status
+from marketplace.donations.status import apply_payment_status, lock_contribution
 from marketplace.errors import InvalidInput, NotAllowed, NotFound, ServiceUnavailable
 from marketplace.extensions import db
 from marketplace.money import InvalidAmount, parse_cents
@@ -98,22 +99,42 @@ def flagged_contributions() -> list[Contribution]:
     )
 
 
-def clear_flag(admin: User, contribution_id: int) -> None:
-    """An admin has looked at a flagged contribution (the flag stays in the ledger)."""
+NOTE_MAX = 1000
+
+
+def resolve_flag(admin: User, contribution_id: int, note: str) -> Contribution:
+    """An admin resolves a flagged gift with a note; who, when and why stay in the ledger.
+
+    Under the gift's row lock, so a webhook that flags it again at the same moment is not lost:
+    it either comes first (and is resolved with it) or after (and flags anew).
+    """
     if not admin.is_admin:
         raise NotAllowed()
-    contribution = db.session.get(Contribution, contribution_id)
-    if contribution is None:
-        raise NotFound()
-    contribution.flagged = False
-    db.session.add(
-        ContributionEvent(
-            contribution_id=contribution.id,
-            event_key=f"admin:{contribution.id}:unflag:{utcnow().isoformat()}",
-            kind=EventKind.FLAG,
-            source="admin",
-            detail=f"flag cleared by {admin.email}",
-            currency=contribution.currency,
+    note = (note or "").strip()
+    if not note or len(note) > NOTE_MAX:
+        message = (
+            _("At most %(n)d characters.", n=NOTE_MAX)
+            if note
+            else _("Say what was done or why nothing needs to be done.")
         )
-    )
+        raise InvalidInput(_("Please correct the marked fields."), {"note": [message]})
+    contribution = lock_contribution(contribution_id)
+    if contribution is None:
+        db.session.rollback()
+        raise NotFound()
+    if contribution.flagged:
+        db.session.add(
+            ContributionEvent(
+                contribution_id=contribution.id,
+                event_key=f"admin:{contribution.id}:resolved:{utcnow().isoformat()}",
+                kind=EventKind.FLAG,
+                from_status="flagged",
+                to_status="resolved",
+                source="admin",
+                detail=f"resolved by {admin.email}: {note}",
+                currency=contribution.currency,
+            )
+        )
+        contribution.flagged = False
     db.session.commit()
+    return contribution

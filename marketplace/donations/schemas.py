@@ -37,6 +37,9 @@ class DonationSchema(Schema):
     charged_back = CentsAsDecimalString(attribute="charged_back_cents")
     net = CentsAsDecimalString(attribute="net_cents")  # what reached the initiative
     received_by = fields.Function(lambda c: "initiative" if c.paid_directly else "platform")
+    # Refunds and chargebacks exceeded the payment (it counts as zero) or another problem: an
+    # admin looks at it and resolves it.
+    flagged = fields.Boolean()
     checkout_url = fields.Method("get_checkout_url")
     created_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)

@@ -26,6 +26,7 @@ from marketplace.donations.ledger import (
     Ledger,
     apply_chargeback,
     apply_refund,
+    flag_below_zero,
     rebalance_platform_part,
     record_platform_part,
     settle_paid_status,
@@ -137,6 +138,7 @@ def _apply_payment_status(
             result.changed |= apply_chargeback(contribution, chargeback, ledger)
         rebalance_platform_part(contribution, ledger)
         settle_paid_status(contribution)
+        flag_below_zero(contribution, ledger)
     result.flagged = ledger.flagged
     change = None
     if _status_and_money(contribution) != before:

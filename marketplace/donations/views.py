@@ -1,5 +1,5 @@
 """Giving pages: the give form, the return page and its status, the simulator checkout, monthly
-gifts, the yearly overview, and the admin's refunds and flagged list."""
+gifts and the yearly overview (the admin's pages are in `admin_views`)."""
 
 import contextlib
 from decimal import Decimal
@@ -18,22 +18,25 @@ from flask import (
 )
 from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from marketplace.accounts.auth import admin_required
+from marketplace import tables
 from marketplace.accounts.views import show_errors
-from marketplace.donations import checkout, queries, receipts, recurring, refunds, routing
+from marketplace.donations import checkout, queries, receipts, recurring, routing
 from marketplace.donations import status as payment_status
-from marketplace.donations.forms import PRESETS, GiveForm, RefundForm, SimulatorForm
-from marketplace.donations.models import (
-    Contribution,
-    ContributionStatus,
-    Interval,
-    SimulatorPayment,
+from marketplace.donations.forms import (
+    PRESETS,
+    ConfirmForm,
+    GiveForm,
+    SimulatorForm,
 )
+from marketplace.donations.models import Contribution, ContributionStatus, EventKind, Interval
+from marketplace.donations.payment_kinds import refresh_any
+from marketplace.donations.platform_income import platform_fee_cents
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
+from marketplace.donations.simulator_state import SimulatorPayment
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
 from marketplace.extensions import db, limiter
 from marketplace.initiatives import services as initiative_services
@@ -50,7 +53,10 @@ def checkout_rate_limit() -> str:
 
 def give_form(initiative=None) -> GiveForm:
     form = GiveForm()
-    form.method.choices = get_provider().methods()
+    ideal = current_app.config.get("IDEAL_METHOD_LABEL")
+    form.method.choices = [
+        (code, receipts.method_label(code, ideal)) for code, _label in get_provider().methods()
+    ]
     if not form.method.data:
         form.method.data = form.method.choices[0][0]
     organisations = giving_organisations(current_user) if current_user.is_authenticated else []
@@ -58,6 +64,31 @@ def give_form(initiative=None) -> GiveForm:
         (str(organisation.id), organisation.name) for organisation in organisations
     ]
     return form
+
+
+EVENT_KIND_LABELS = {
+    EventKind.STATUS: _l("Status change"),
+    EventKind.PAYMENT: _l("Payment"),
+    EventKind.REFUND: _l("Refund"),
+    EventKind.REFUND_REVERSED: _l("Refund reversed"),
+    EventKind.CHARGEBACK: _l("Chargeback"),
+    EventKind.CHARGEBACK_REVERSED: _l("Chargeback reversed"),
+    EventKind.FLAG: _l("Flagged for an admin"),
+}
+
+
+@bp.app_template_global()
+def payment_status_label(value) -> str:
+    """A stored status ("paid") as people read it ("Betaald"); empty stays empty."""
+    if not value:
+        return "–"
+    known = ContributionStatus._value2member_map_.get(str(value))
+    return known.label if known else str(value)
+
+
+@bp.app_template_global()
+def ledger_kind_label(kind) -> str:
+    return str(EVENT_KIND_LABELS.get(kind, kind))
 
 
 @bp.app_template_global()
@@ -85,7 +116,7 @@ def platform_terms() -> dict:
         "platform_name": config.get("PLATFORM_LEGAL_NAME", "Impactbeurs"),
         "tip_percent": tip,
         "tip_percent_label": format_percent(tip / 100, format="#,##0.##%"),
-        "fee_fixed_cents": checkout.platform_fee_cents(0),
+        "fee_fixed_cents": platform_fee_cents(0),
         "fee_percent": fee_percent,
         "fee_percent_label": format_percent(fee_percent / 100, format="#,##0.##%"),
     }
@@ -103,29 +134,16 @@ def donation_account_context(user) -> dict:
 
 
 @bp.route("/initiatives/<slug>/give", methods=["GET", "POST"])
-@login_required
 @limiter.limit(checkout_rate_limit, methods=["POST"])
 def give(slug: str):
-    """Start a gift: validate, create the contribution, send the donor to the checkout."""
+    """Start a gift (with an account, or once as a guest): validate, create the contribution,
+    send the donor to the checkout."""
     initiative = initiative_services.get_initiative_by_slug(slug, current_user)
     form = give_form(initiative)
     status = 200
     if form.validate_on_submit():
         try:
-            contribution = checkout.start_checkout(
-                current_user,
-                initiative.id,
-                form.amount.data,
-                interval=form.interval.data or "once",
-                method=form.method.data or None,
-                anonymous=form.anonymous.data,
-                message=form.message.data or "",
-                organisation_id=int(form.organisation_id.data)
-                if (form.organisation_id.data or "").isdigit()
-                else None,
-                locale=str(get_locale() or "nl"),
-                tip=form.tip.data or None,
-            )
+            contribution = _start_from_form(initiative, form)
         except InvalidInput as error:
             show_errors(form, error)
             status = 422
@@ -143,20 +161,56 @@ def give(slug: str):
     ), status
 
 
+def _start_from_form(initiative, form: GiveForm) -> Contribution:
+    choices = {
+        "method": form.method.data or None,
+        "anonymous": form.anonymous.data,
+        "message": form.message.data or "",
+        "locale": str(get_locale() or "nl"),
+        "tip": form.tip.data or None,
+    }
+    if not current_user.is_authenticated:
+        return checkout.start_guest_checkout(
+            initiative.id,
+            form.amount.data,
+            donor_name=form.donor_name.data or "",
+            donor_email=form.donor_email.data or "",
+            interval=form.interval.data or "once",
+            **choices,
+        )
+    organisation = form.organisation_id.data or ""
+    return checkout.start_checkout(
+        current_user,
+        initiative.id,
+        form.amount.data,
+        interval=form.interval.data or "once",
+        organisation_id=int(organisation) if organisation.isdigit() else None,
+        **choices,
+    )
+
+
+def visitor_contribution(contribution_id: int) -> Contribution:
+    """The gift of the signed-in donor, or a guest's gift by the key in its link."""
+    token = request.args.get("token")
+    if not token and not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    return queries.contribution_for_visitor(current_user, contribution_id, token)
+
+
 @bp.route("/donations/<int:contribution_id>/return")
-@login_required
 def return_page(contribution_id: int):
     """Where the provider sends the donor back; shows the real status and keeps it fresh."""
-    contribution = queries.own_contribution(current_user, contribution_id)
+    contribution = visitor_contribution(contribution_id)
     contribution = payment_status.refresh_for_donor(contribution, "return")
-    return render_template("donations/return.html", contribution=contribution)
+    return render_template(
+        "donations/return.html", contribution=contribution, token=request.args.get("token")
+    )
 
 
 @bp.route("/donations/<int:contribution_id>/status")
-@login_required
 def status(contribution_id: int):
     """Small JSON for the return page's polling."""
-    contribution = queries.own_contribution(current_user, contribution_id)
+    contribution = visitor_contribution(contribution_id)
     contribution = payment_status.poll_status(contribution)
     return jsonify(status_json(contribution))
 
@@ -176,31 +230,38 @@ def status_json(contribution: Contribution) -> dict:
 
 
 @bp.route("/donations/<int:contribution_id>/retry", methods=["POST"])
-@login_required
 @limiter.limit(checkout_rate_limit)
 def retry(contribution_id: int):
     """Try again after a failed/canceled/expired payment: a new attempt for the same gift."""
-    old = queries.own_contribution(current_user, contribution_id)
+    old = visitor_contribution(contribution_id)
     if not SimulatorForm().validate_on_submit():
         abort(400)
     if old.status == ContributionStatus.OPEN and old.checkout_url:
         return redirect(old.checkout_url, code=303)
+    same = {
+        "method": old.method,
+        "interval": old.interval.value,
+        "anonymous": old.anonymous,
+        "message": old.message,
+        "locale": str(get_locale() or "nl"),
+        "tip": format_cents(old.tip_cents) if old.tip_cents else None,
+    }
+    amount = format_cents(old.amount_cents)
     try:
-        contribution = checkout.start_checkout(
-            current_user,
-            old.initiative_id,
-            format_cents(old.amount_cents),
-            currency=old.currency,
-            method=old.method,
-            interval=old.interval.value,
-            anonymous=old.anonymous,
-            message=old.message,
-            locale=str(get_locale() or "nl"),
-            tip=format_cents(old.tip_cents) if old.tip_cents else None,
-        )
+        if old.user_id is None:
+            contribution = checkout.start_guest_checkout(
+                old.initiative_id, amount, donor_name=old.donor_name,
+                donor_email=old.donor_email, **same,
+            )  # fmt: skip
+        else:
+            owner = queries.own_contribution(current_user, old.id).user  # a linked guest gift
+            contribution = checkout.start_checkout(
+                owner, old.initiative_id, amount, currency=old.currency, **same
+            )
     except (InvalidInput, ServiceUnavailable) as error:
         flash(error.message, "error")
-        return redirect(url_for("donations.return_page", contribution_id=old.id))
+        return redirect(url_for("donations.return_page", contribution_id=old.id,
+                                token=request.args.get("token")))  # fmt: skip
     return redirect(contribution.checkout_url, code=303)
 
 
@@ -229,18 +290,24 @@ def simulator_checkout(payment_id: str):
             abort(400)
         # The same status-update path a real provider's webhook takes.
         with contextlib.suppress(ServiceUnavailable):  # the return page/reconcile catch up
-            payment_status.refresh_payment("simulator", payment_id, source="simulator")
+            refresh_any("simulator", payment_id, source="simulator")
         return redirect(payment.redirect_url or url_for("pages.home"), code=303)
     return render_template("donations/simulator.html", payment=payment, form=form)
 
 
 # ------------------------------------------------------------------------ monthly gifts
-@bp.route("/donations/monthly/<int:gift_id>/cancel", methods=["POST"])
+@bp.route("/donations/monthly/<int:gift_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_monthly(gift_id: int):
-    """The donor stops a monthly gift (at the provider too)."""
-    if not SimulatorForm().validate_on_submit():
+    """The donor stops a monthly gift (at the provider too), after confirming it on this page."""
+    gift = recurring.own_recurring_gift(current_user, gift_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not gift.is_running:
+        return render_template("donations/cancel_monthly.html", gift=gift, form=form)
+    if not form.validate_on_submit():
         abort(400)
+    if form.confirm.data != "yes":  # an old one-click form: ask first
+        return redirect(url_for("donations.cancel_monthly", gift_id=gift.id))
     try:
         recurring.cancel_recurring_gift(current_user, gift_id)
     except (ServiceUnavailable, InvalidInput) as error:
@@ -280,57 +347,15 @@ def overview_pdf(year: int):
     )
 
 
-# -------------------------------------------------------------------------------- admin
-@bp.route("/admin/donations")
-@admin_required
-def admin_list():
-    """Flagged contributions first, then the latest ones."""
-    latest = db.session.scalars(
-        select(Contribution).order_by(Contribution.id.desc()).limit(50)
-    ).all()
-    return render_template(
-        "donations/admin_list.html",
-        flagged=refunds.flagged_contributions(),
-        latest=latest,
-        form=SimulatorForm(),
-    )
-
-
-@bp.route("/admin/donations/<int:contribution_id>", methods=["GET", "POST"])
-@admin_required
-def admin_detail(contribution_id: int):
-    """One contribution with its ledger; refund fully or partly."""
-    contribution = db.session.get(Contribution, contribution_id)
-    if contribution is None:
+@bp.route("/donations/overview/<int:year>.<any(csv, xlsx):fmt>")
+@login_required
+def overview_download(year: int, fmt: str):
+    """The overview's gifts as CSV (Dutch Excel: ";" and "25,00") or XLSX."""
+    if not 2000 <= year <= 2100:
         raise NotFound()
-    form = RefundForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            refunds.refund_contribution(current_user, contribution_id, form.amount.data or None)
-        except InvalidInput as error:
-            show_errors(form, error)
-            status = 422
-        except ServiceUnavailable as error:
-            flash(error.message, "error")
-            status = 503
-        else:
-            flash(_("The refund has been requested."), "success")
-            return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
-        contribution = db.session.get(Contribution, contribution_id)
-    return render_template(
-        "donations/admin_detail.html",
-        contribution=contribution,
-        form=form,
-        flag_form=SimulatorForm(),
-    ), status
-
-
-@bp.route("/admin/donations/<int:contribution_id>/unflag", methods=["POST"])
-@admin_required
-def admin_unflag(contribution_id: int):
-    if not SimulatorForm().validate_on_submit():
-        abort(400)
-    refunds.clear_flag(current_user, contribution_id)
-    flash(_("Flag cleared."), "success")
-    return redirect(url_for("donations.admin_detail", contribution_id=contribution_id))
+    table = receipts.year_overview_table(receipts.year_overview(current_user, year))
+    name = f"impactbeurs-giften-{year}"
+    if fmt == "xlsx":
+        return tables.xlsx_response(table, f"{name}.xlsx")
+    dialect = tables.export_dialect(str(get_locale()))
+    return tables.csv_response(table, f"{name}.csv", dialect)

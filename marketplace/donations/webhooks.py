@@ -6,7 +6,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, request
 
 from marketplace import signals
-from marketplace.donations import status
+from marketplace.donations.payment_kinds import refresh_any
 from marketplace.donations.providers import PROVIDERS, get_provider
 from marketplace.donations.providers.base import InvalidSignature, WebhookTrigger
 from marketplace.errors import NotFound, json_error
@@ -61,6 +61,6 @@ def apply_trigger(provider: str, trigger: WebhookTrigger) -> None:
         if not trigger.payment_id:
             signals.notify(signals.payout_account_event, provider=provider, account_pk=account.id)
             return
-    status.refresh_payment(
+    refresh_any(
         provider, trigger.payment_id, source="webhook", extra_chargebacks=trigger.chargebacks
     )

@@ -289,20 +289,24 @@ class Nearby:
     quote: ExchangeQuote | None
 
 
+# What the map and the nearby list show of an initiative.
+PLACED = (
+    Initiative.id,
+    Initiative.name,
+    Initiative.slug,
+    Initiative.theme,
+    Initiative.municipality,
+    Initiative.latitude,
+    Initiative.longitude,
+)
+
+
 def nearby(place: Place, radius_km: float = 25.0, limit: int = 50) -> list[Nearby]:
     """Published initiatives with coordinates within the radius, nearest first."""
     lat_span = radius_km / 110.5 + 0.01
     lon_span = radius_km / (111.3 * max(math.cos(math.radians(place.latitude)), 0.01)) + 0.01
     rows = db.session.execute(
-        select(
-            Initiative.id,
-            Initiative.name,
-            Initiative.slug,
-            Initiative.theme,
-            Initiative.municipality,
-            Initiative.latitude,
-            Initiative.longitude,
-        ).where(
+        select(*PLACED).where(
             Initiative.status == InitiativeStatus.PUBLISHED,
             # a bounding box first (uses no trigonometry in SQL), the exact distance below
             Initiative.latitude.between(place.latitude - lat_span, place.latitude + lat_span),
@@ -325,15 +329,7 @@ def nearby(place: Place, radius_km: float = 25.0, limit: int = 50) -> list[Nearb
         )
     }
     return [
-        Nearby(
-            r.id,
-            r.name,
-            r.slug,
-            r.theme.value,
-            r.municipality,
-            round(d, 1),
-            quotes.get(r.id),
-        )
+        Nearby(r.id, r.name, r.slug, r.theme.value, r.municipality, round(d, 1), quotes.get(r.id))
         for d, r in found
     ]
 
@@ -341,16 +337,7 @@ def nearby(place: Place, radius_km: float = 25.0, limit: int = 50) -> list[Nearb
 def map_markers() -> list[dict]:
     """Every published initiative with coordinates, for the map (quoted ones with their return)."""
     rows = db.session.execute(
-        select(
-            Initiative.id,
-            Initiative.name,
-            Initiative.slug,
-            Initiative.theme,
-            Initiative.municipality,
-            Initiative.latitude,
-            Initiative.longitude,
-            ExchangeQuote.social_return,
-        )
+        select(*PLACED, ExchangeQuote.social_return)
         .outerjoin(ExchangeQuote, ExchangeQuote.initiative_id == Initiative.id)
         .where(
             Initiative.status == InitiativeStatus.PUBLISHED,

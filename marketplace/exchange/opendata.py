@@ -1,11 +1,11 @@
-"""The open data documents (API and CSV share them, so both always say the same)."""
+"""The open data documents (API, CSV and XLSX share them, so all say the same). The files are
+data: "," and "." whatever the reader's language (marketplace/tables.py)."""
 
-import csv
-import io
 from decimal import Decimal
 
 from marketplace.exchange import board, quotes
-from marketplace.money import format_cents
+from marketplace.money import cents_to_decimal
+from marketplace.tables import Column, Table
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -48,80 +48,76 @@ def savings_document() -> dict:
     }
 
 
-def _csv(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+def _money(cents: int) -> Decimal:
+    return cents_to_decimal(cents)
 
 
-def _s(value) -> str:
-    return "" if value is None else str(value)
+def _euros(value) -> Decimal:
+    return Decimal(value).quantize(CENT)
 
 
-def quotes_csv() -> str:
-    return _csv(
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def quotes_table() -> Table:
+    """Every quote; the open data file (CSV, XLSX) names its columns as the API does."""
+    columns = [
+        Column("initiative_id", "int"), Column("name"), Column("theme"), Column("municipality"),
+        Column("province"), Column("social_return", "decimal", 4),
+        Column("change_3m", "decimal", 4), Column("change_12m", "decimal", 4),
+        Column("inputs", "money"), Column("social_value", "money"),
+        Column("fiscal_value", "money"), Column("evidence_level", "int"), Column("as_of", "month"),
+    ]  # fmt: skip
+    rows = [
         [
-            "initiative_id",
-            "name",
-            "theme",
-            "municipality",
-            "province",
-            "social_return",
-            "change_3m",
-            "change_12m",
-            "inputs",
-            "social_value",
-            "fiscal_value",
-            "evidence_level",
-            "as_of",
-        ],
-        (
-            [
-                quote.initiative_id,
-                quote.name,
-                quote.theme,
-                quote.municipality,
-                quote.province,
-                _s(quote.social_return),
-                _s(quote.change_3m),
-                _s(quote.change_12m),
-                format_cents(quote.inputs_cents),
-                str(Decimal(quote.value_total).quantize(CENT)),
-                str(Decimal(quote.value_fiscal).quantize(CENT)),
-                _s(quote.evidence_level),
-                quote.as_of.strftime("%Y-%m"),
-            ]
-            for quote in board.all_quotes()
-        ),
-    )
-
-
-def indices_csv() -> str:
-    return _csv(
-        ["theme", "month", "value", "quoted_count", "inputs", "social_value", "aggregate_return"],
-        (
-            [
-                name,
-                p.month.strftime("%Y-%m"),
-                _s(p.value),
-                p.quoted_count,
-                format_cents(p.inputs_cents),
-                str(Decimal(p.social_value).quantize(CENT)),
-                _s(p.aggregate_return),
-            ]
-            for name, points in board.index_points().items()
-            for p in points
-        ),
-    )
-
-
-def savings_csv() -> str:
-    national, by_municipality = board.savings()
-    rows = [["(national)", str(national.fiscal.quantize(CENT)), str(national.total.quantize(CENT))]]
-    rows += [
-        [name, str(s.fiscal.quantize(CENT)), str(s.total.quantize(CENT))]
-        for name, s in by_municipality
+            quote.initiative_id,
+            quote.name,
+            quote.theme,
+            quote.municipality,
+            quote.province,
+            _decimal(quote.social_return),
+            _decimal(quote.change_3m),
+            _decimal(quote.change_12m),
+            _money(quote.inputs_cents),
+            _euros(quote.value_total),
+            _euros(quote.value_fiscal),
+            quote.evidence_level,
+            quote.as_of.strftime("%Y-%m"),
+        ]
+        for quote in board.all_quotes()
     ]
-    return _csv(["municipality", "fiscal", "total"], rows)
+    return Table("quotes", columns, rows)
+
+
+def indices_table() -> Table:
+    columns = [
+        Column("theme"), Column("month", "month"), Column("value", "decimal", 4),
+        Column("quoted_count", "int"), Column("inputs", "money"), Column("social_value", "money"),
+        Column("aggregate_return", "decimal", 4),
+    ]  # fmt: skip
+    rows = [
+        [
+            name,
+            p.month.strftime("%Y-%m"),
+            _decimal(p.value),
+            p.quoted_count,
+            _money(p.inputs_cents),
+            _euros(p.social_value),
+            _decimal(p.aggregate_return),
+        ]
+        for name, points in board.index_points().items()
+        for p in points
+    ]
+    return Table("indices", columns, rows)
+
+
+def savings_table() -> Table:
+    national, by_municipality = board.savings()
+    columns = [Column("municipality"), Column("fiscal", "money"), Column("total", "money")]
+    rows = [["(national)", _euros(national.fiscal), _euros(national.total)]]
+    rows += [[name, _euros(s.fiscal), _euros(s.total)] for name, s in by_municipality]
+    return Table("savings", columns, rows)
+
+
+TABLES = {"quotes": quotes_table, "indices": indices_table, "savings": savings_table}

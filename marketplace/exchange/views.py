@@ -8,12 +8,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from marketplace import geo
+from marketplace import geo, tables
 from marketplace.errors import NotFound
 from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
+from marketplace.i18n import babel_locale_name
 from marketplace.initiatives.models import THEME_LABELS, Theme
-from marketplace.pagecache import cached_page
+from marketplace.numbers import format_fraction_percent
+from marketplace.pagecache import cached_page, do_not_cache
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -141,6 +143,8 @@ def map_page():
     radius = request.args.get("radius", 25, type=int) or 25
     radius = min(max(radius, 1), 200)
     place = geo.locate(query) if query else None
+    if place is not None and place.source == "table":
+        do_not_cache()  # the geocoder was down: the next visitor should get its answer
     results = board.nearby(place, radius) if place else []
     return render_template(
         "exchange/map.html",
@@ -161,29 +165,53 @@ def map_json():
     return Response(chart_json({"markers": board.map_markers()}), mimetype="application/json")
 
 
-def _csv_response(body: str, filename: str) -> Response:
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+def _cached(response: Response) -> Response:
     response.headers["Cache-Control"] = f"public, max-age={CSV_CACHE_SECONDS}"
     return response
+
+
+def _open_data(name: str, fmt: str) -> Response:
+    """An open data table as a file: CSV is a data file, with "," and "." in every language."""
+    table = opendata.TABLES[name]()
+    if fmt == "xlsx":
+        return _cached(tables.xlsx_response(table, f"impactbeurs-{name}.xlsx"))
+    return _cached(tables.csv_response(table, f"impactbeurs-{name}.csv", tables.DATA))
 
 
 @bp.route("/quotes.csv")
 def quotes_csv():
     """All quotes as CSV (CC BY 4.0)."""
-    return _csv_response(opendata.quotes_csv(), "impactbeurs-quotes.csv")
+    return _open_data("quotes", "csv")
+
+
+@bp.route("/quotes.xlsx")
+def quotes_xlsx():
+    """All quotes as XLSX (CC BY 4.0)."""
+    return _open_data("quotes", "xlsx")
 
 
 @bp.route("/indices.csv")
 def indices_csv():
     """All index points as CSV (CC BY 4.0)."""
-    return _csv_response(opendata.indices_csv(), "impactbeurs-indices.csv")
+    return _open_data("indices", "csv")
+
+
+@bp.route("/indices.xlsx")
+def indices_xlsx():
+    """All index points as XLSX (CC BY 4.0)."""
+    return _open_data("indices", "xlsx")
 
 
 @bp.route("/savings.csv")
 def savings_csv():
     """Savings per municipality as CSV (CC BY 4.0)."""
-    return _csv_response(opendata.savings_csv(), "impactbeurs-savings.csv")
+    return _open_data("savings", "csv")
+
+
+@bp.route("/savings.xlsx")
+def savings_xlsx():
+    """Savings per municipality as XLSX (CC BY 4.0)."""
+    return _open_data("savings", "xlsx")
 
 
 @bp.app_template_filter("ratio")
@@ -199,9 +227,8 @@ def change_filter(value) -> str:
     """A fractional change as a signed percentage ("+12,5%")."""
     if value is None:
         return "–"
-    number = Decimal(value) * 100
-    sign = "+" if number > 0 else ""
-    return f"{sign}{format_decimal(number, format='#,##0.0')}%"
+    fraction = Decimal(value)
+    return format_fraction_percent(fraction, 1, locale=babel_locale_name(), signed=fraction != 0)
 
 
 @bp.app_template_filter("index_value")

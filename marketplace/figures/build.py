@@ -36,6 +36,7 @@ from marketplace.figures.models import (
 from marketplace.impact.models import InitiativeInput, OutcomeReport, ReportStatus
 from marketplace.impact.valuation import accepted_lines, discount_rate, value_by_month
 from marketplace.initiatives.models import Initiative
+from marketplace.investments.inputs import invested_cents_by_month
 from marketplace.timeutil import (
     amsterdam_month,
     amsterdam_month_bounds,
@@ -109,6 +110,7 @@ def _declared_cents_by_month(ids: list[int]) -> Iterable[tuple[int, date, int]]:
 INPUT_SOURCES = {
     "platform_cents": _paid_cents_by_month,
     "declared_cents": _declared_cents_by_month,
+    "invested_cents": invested_cents_by_month,
 }
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from marketplace import signals
-from marketplace.figures import build
+from marketplace.figures import build, invested
 from marketplace.figures.refresh import update
 from marketplace.impact.models import ReportStatus
 
@@ -20,6 +20,7 @@ def connect() -> None:
     signals.inputs_changed.connect(on_inputs_changed)
     signals.outcome_report_reviewed.connect(on_outcome_report_reviewed)
     signals.proxy_changed.connect(on_proxy_changed)
+    signals.investment_changed.connect(on_investment_changed)
 
 
 def on_contribution_changed(
@@ -56,3 +57,14 @@ def on_proxy_changed(sender, *, initiative_ids: Iterable[int], **_facts) -> None
     ids = set(initiative_ids)
     if ids:
         update(ids, lambda: build.rebuild_initiatives(ids))
+
+
+def on_investment_changed(sender, *, initiative_id: int, **_facts) -> None:
+    """Invested capital changed (funded, repaid, exit, default): the initiative's months and its
+    investors' series."""
+
+    def work() -> None:
+        build.rebuild_initiatives([initiative_id])
+        invested.rebuild_investment_funders([initiative_id])
+
+    update({initiative_id}, work)

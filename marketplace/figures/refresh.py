@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from marketplace import signals
 from marketplace.db import without_waiting_for_disk
 from marketplace.extensions import db
-from marketplace.figures import build
+from marketplace.figures import build, invested
 from marketplace.figures.models import StaleFigures
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def refresh_stale() -> int:
     def work() -> None:
         build.rebuild_initiatives(ids)
         build.rebuild_initiative_funders(ids)
+        invested.rebuild_investment_funders(ids)
         db.session.execute(delete(StaleFigures).where(StaleFigures.initiative_id.in_(ids)))
 
     update(set(ids), work)
@@ -70,5 +71,7 @@ def refresh_stale() -> int:
 def refresh_all() -> int:
     """Rebuild every initiative's figures and funder series (nightly; after a bulk load)."""
     count = build.rebuild_all()
+    invested.rebuild_all_investment_funders()
+    db.session.commit()
     signals.notify(signals.figures_changed, initiative_ids=frozenset(build.all_initiative_ids()))
     return count

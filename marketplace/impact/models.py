@@ -27,6 +27,7 @@ from marketplace.accounts.models import User
 from marketplace.db import str_enum
 from marketplace.extensions import db
 from marketplace.impact.parsing import amsterdam_today
+from marketplace.impact.units import unit_label
 from marketplace.initiatives.models import Initiative, Theme
 from marketplace.timeutil import UTCDateTime, utcnow
 
@@ -100,6 +101,11 @@ class Metric(db.Model):
     def name(self) -> str:
         locale = str(get_locale() or "nl")
         return self.name_en if locale.startswith("en") else self.name_nl
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in the reader's language ("rit" for "ride")."""
+        return unit_label(self.unit)
 
     @property
     def current_proxy(self) -> "MetricProxy | None":

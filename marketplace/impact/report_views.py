@@ -22,6 +22,7 @@ from marketplace.errors import InvalidInput
 from marketplace.impact import (
     access,
     declarations,
+    history,
     reports,
     reports_csv,
     review,
@@ -226,6 +227,7 @@ def report(report_id: int):
         can_review=access.can_review(report, current_user),
         is_owner=report.initiative.is_owned_by(current_user),
         evidence_levels=EVIDENCE_LEVELS,
+        history=history.report_history(report),
     )
 
 
@@ -286,6 +288,7 @@ def review_report(report_id: int):
         can_review=access.can_review(report, current_user),
         is_owner=report.initiative.is_owned_by(current_user),
         evidence_levels=EVIDENCE_LEVELS,
+        history=history.report_history(report),
     ), 422
 
 

@@ -10,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -57,6 +57,20 @@ def impact_number(value, places: int = 2) -> str:
 def impact_percent(value) -> str:
     """A fraction as a percentage: "0.0225" -> "2,25%" (nl)."""
     return format_percent(Decimal(str(value)), format="#,##0.##%")
+
+
+@bp.app_template_global("filters_text")
+def filters_text(deadweight, displacement, attribution, drop_off, years) -> str:
+    """An outcome's SROI filters in words: "deadweight 25%, displacement 0%, ..., 3 years"."""
+    return _(
+        "deadweight %(deadweight)s, displacement %(displacement)s, attribution %(attribution)s,"
+        " drop-off %(drop_off)s a year, %(years)s",
+        deadweight=impact_percent(deadweight),
+        displacement=impact_percent(displacement),
+        attribution=impact_percent(attribution),
+        drop_off=impact_percent(drop_off),
+        years=ngettext("%(num)d year", "%(num)d years", years or 1),
+    )
 
 
 @bp.app_template_global("value_kind_labels")

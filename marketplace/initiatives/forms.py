@@ -21,8 +21,6 @@ class InitiativeForm(FlaskForm):
     municipality = StringField(_l("Municipality"), validators=[DataRequired(), Length(max=100)])
     province = StringField(_l("Province"), validators=[Optional(), Length(max=50)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=7)])
-    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=20)])
-    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=20)])
     funding_goal = StringField(_l("Funding goal (euros)"), validators=[Optional(), Length(max=20)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
     legal_name = StringField(_l("Legal name"), validators=[Optional(), Length(max=200)])

@@ -1,8 +1,9 @@
-"""Initiative logic: validation, creation, editing, owners, publishing and the public list."""
+"""Initiative logic: validation, creation, editing (placed on the map from the postcode), owners,
+publishing and the public list."""
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
+from marketplace.geo import GeocoderUnavailable, Place, geocode
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from marketplace.money import InvalidAmount, parse_cents
 from marketplace.timeutil import utcnow
@@ -32,8 +34,9 @@ TEXT_LIMITS = {
 }
 FIELDS = (
     "name", "slug", "legal_name", "theme", "summary", "description", "municipality", "province",
-    "postcode", "latitude", "longitude", "funding_goal", "website", "anbi", "rsin",
+    "postcode", "funding_goal", "website", "anbi", "rsin",
 )  # fmt: skip
+COORDINATE = Decimal("0.000001")
 REQUIRED = ("name", "theme", "municipality")
 
 
@@ -54,37 +57,45 @@ def unique_slug(base: str, exclude_id: int | None = None) -> str:
         counter += 1
 
 
-def _coordinate(value, low: int, high: int) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValueError from exc
-    if not number.is_finite() or not low <= number <= high:
-        raise ValueError
-    return number.quantize(Decimal("0.000001"))
-
-
 def clean_initiative_fields(data: dict, current: Initiative | None = None) -> dict:
     """Validate and normalise initiative fields; raise InvalidInput with every problem at once.
 
     With `current` (an edit) fields may be left out; without it the required ones must be there.
+    Coordinates are not among them: they follow from the postcode (`place_on_map`).
     """
-    partial = current is not None
     errors: dict[str, list[str]] = {}
     clean: dict = {}
 
     def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    unknown = set(data) - set(FIELDS)
-    for field in sorted(unknown):
+    for field in sorted(set(data) - set(FIELDS)):
         fail(field, _("Unknown field."))
     for field in REQUIRED:
-        if not partial and not str(data.get(field) or "").strip():
+        if current is None and not str(data.get(field) or "").strip():
             fail(field, _("This field is required."))
+    _clean_texts(data, clean, fail)
+    _clean_codes(data, clean, fail)
+    if "funding_goal" in data:
+        try:
+            clean["funding_goal_cents"] = parse_cents(data["funding_goal"] or "0")
+        except InvalidAmount:
+            fail("funding_goal", _("Enter an amount in euros, such as 5000.00."))
+    if clean.get("website"):
+        parts = urlsplit(clean["website"])
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            fail("website", _("Enter a web address starting with https://."))
+    if "anbi" in data:
+        clean["anbi"] = data["anbi"] in (True, "true", "True", "1", "on", "y", 1)
+    anbi = clean.get("anbi", current.anbi if current else False)
+    if anbi and not clean.get("rsin", current.rsin if current else ""):
+        fail("rsin", _("An ANBI needs its RSIN."))
+    if errors:
+        raise InvalidInput(_("Please correct the marked fields."), errors)
+    return clean
 
+
+def _clean_texts(data: dict, clean: dict, fail) -> None:
     for field, limit in TEXT_LIMITS.items():
         if field in data:
             value = str(data[field] or "").strip()
@@ -103,45 +114,53 @@ def clean_initiative_fields(data: dict, current: Initiative | None = None) -> di
             clean["theme"] = Theme(data["theme"])
         except ValueError:
             fail("theme", _("Choose one of: %(themes)s.", themes=", ".join(t.value for t in Theme)))
+
+
+def _clean_codes(data: dict, clean: dict, fail) -> None:
+    """The postcode ("1234 AB") and the RSIN (9 digits)."""
     if "postcode" in data:
         postcode = str(data["postcode"] or "").strip()
-        if postcode:
-            match = POSTCODE_PATTERN.match(postcode)
-            if not match:
-                fail("postcode", _("Enter a Dutch postcode such as 1234 AB."))
-            else:
-                clean["postcode"] = f"{match.group(1)} {match.group(2).upper()}"
+        match = POSTCODE_PATTERN.match(postcode)
+        if postcode and not match:
+            fail("postcode", _("Enter a Dutch postcode such as 1234 AB."))
+        elif match:
+            clean["postcode"] = f"{match.group(1)} {match.group(2).upper()}"
         else:
             clean["postcode"] = ""
-    for field, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
-        if field in data:
-            try:
-                clean[field] = _coordinate(data[field], low, high)
-            except ValueError:
-                fail(field, _("Enter a number between %(low)d and %(high)d.", low=low, high=high))
-    if "funding_goal" in data:
-        try:
-            clean["funding_goal_cents"] = parse_cents(data["funding_goal"] or "0")
-        except InvalidAmount:
-            fail("funding_goal", _("Enter an amount in euros, such as 5000.00."))
-    if clean.get("website"):
-        parts = urlsplit(clean["website"])
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            fail("website", _("Enter a web address starting with https://."))
-    if "anbi" in data:
-        clean["anbi"] = data["anbi"] in (True, "true", "True", "1", "on", "y", 1)
     if "rsin" in data:
         rsin = re.sub(r"\D", "", str(data["rsin"] or ""))
         if rsin and len(rsin) != 9:
             fail("rsin", _("An RSIN has 9 digits."))
         clean["rsin"] = rsin
-    anbi = clean.get("anbi", current.anbi if current else False)
-    if anbi and not clean.get("rsin", current.rsin if current else ""):
-        fail("rsin", _("An ANBI needs its RSIN."))
 
-    if errors:
-        raise InvalidInput(_("Please correct the marked fields."), errors)
-    return clean
+
+# ------------------------------------------------------------------------------- the map
+def locate_postcode(postcode: str) -> Place | None:
+    """Where a postcode is, from the geocoder (PDOK); None when it is unknown or the geocoder
+    cannot be reached: a town centroid from the offline table would put a pin in the wrong
+    street, so an initiative then stays off the map until it is saved again."""
+    if not postcode:
+        return None
+    try:
+        return geocode(postcode)
+    except GeocoderUnavailable:
+        return None
+
+
+def place_on_map(initiative: Initiative, place: Place | None) -> None:
+    """Set the stored coordinates (and an empty province) from a geocoded postcode."""
+    if place is None:
+        initiative.latitude = initiative.longitude = None
+        return
+    initiative.latitude = Decimal(str(place.latitude)).quantize(COORDINATE)
+    initiative.longitude = Decimal(str(place.longitude)).quantize(COORDINATE)
+    if not initiative.province and place.province:
+        initiative.province = place.province[:50]
+
+
+def needs_placing(initiative: Initiative) -> bool:
+    """A postcode that is not on the map yet (unknown, or the geocoder was down)."""
+    return bool(initiative.postcode) and initiative.latitude is None
 
 
 def create_initiative(owner: User, data: dict) -> Initiative:
@@ -150,11 +169,13 @@ def create_initiative(owner: User, data: dict) -> Initiative:
     slug = clean.pop("slug", None)
     if slug and db.session.scalar(select(Initiative.id).where(Initiative.slug == slug)):
         raise InvalidInput(_("Please correct the marked fields."), {"slug": [_("Already in use.")]})
+    place = locate_postcode(clean.get("postcode", ""))
     initiative = Initiative(
         slug=slug or unique_slug(slugify(clean["name"])),
         status=InitiativeStatus.DRAFT,
         **clean,
     )
+    place_on_map(initiative, place)
     initiative.owners.append(owner)
     db.session.add(initiative)
     db.session.commit()
@@ -168,8 +189,13 @@ def update_initiative(initiative: Initiative, user: User, data: dict) -> Initiat
     new_slug = clean.get("slug")
     if new_slug and new_slug != initiative.slug and slug_taken(new_slug):
         raise InvalidInput(_("Please correct the marked fields."), {"slug": [_("Already in use.")]})
+    postcode = clean.get("postcode")
+    moved = postcode is not None and (postcode != initiative.postcode or needs_placing(initiative))
+    place = locate_postcode(postcode) if moved else None
     for field, value in clean.items():
         setattr(initiative, field, value)
+    if moved:
+        place_on_map(initiative, place)
     db.session.commit()
     signals.notify(signals.initiative_changed, initiative_id=initiative.id)
     return initiative

@@ -60,9 +60,24 @@ def create():
             show_errors(form, error)
         else:
             flash(_("Your initiative is saved as a draft. Publish it when it is ready."), "success")
+            _warn_when_not_placed(initiative)
             return redirect(url_for("initiatives.detail", slug=initiative.slug))
     status = 422 if form.errors else 200
     return render_template("initiatives/form.html", form=form, initiative=None), status
+
+
+def _warn_when_not_placed(initiative) -> None:
+    """Saving works without the geocoder; the owner learns that the map has to wait."""
+    if services.needs_placing(initiative):
+        flash(
+            _(
+                "We could not find postcode %(postcode)s on the map just now, so your initiative "
+                "is not on the map yet. Everything else is saved; save again later to try once "
+                "more.",
+                postcode=initiative.postcode,
+            ),
+            "warning",
+        )
 
 
 @bp.route("/<slug>")
@@ -95,6 +110,7 @@ def edit(slug: str):
             show_errors(form, error)
         else:
             flash(_("Your changes are saved."), "success")
+            _warn_when_not_placed(initiative)
             return redirect(url_for("initiatives.detail", slug=initiative.slug))
     status = 422 if form.errors else 200
     return render_template("initiatives/form.html", form=form, initiative=initiative), status

@@ -9,7 +9,7 @@ costs one query per page whatever its number of gifts, on PostgreSQL and SQLite 
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from operator import add
 
@@ -17,27 +17,31 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.donations.models import Contribution, RecurringGift, RecurringStatus
+from marketplace.donations.models import Contribution
 from marketplace.errors import NotFound
 from marketplace.exchange import indices
 from marketplace.exchange.peers import Comparison, peer_groups
 from marketplace.extensions import db
-from marketplace.figures.models import (
-    UNITS_PER_EURO_EXPONENT,
-    VALUE_KINDS,
-    FunderSeries,
-    InitiativeSeries,
-)
-from marketplace.initiatives.models import Initiative, Theme
+from marketplace.figures.models import UNITS_PER_EURO_EXPONENT, VALUE_KINDS, FunderSeries
+from marketplace.investments.ledger import today
+from marketplace.investments.summaries import InvestmentHolding, investment_holdings
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import require_member
 from marketplace.portfolios import attribution
 from marketplace.portfolios.periods import current_month, period_months
+from marketplace.portfolios.rows import (
+    GIFT,
+    ZERO,
+    Aligned,
+    Funder,
+    HoldingRow,
+    align,
+    euros,
+    holding_rows,
+    running_monthly,
+)
 from marketplace.portfolios.watchlist import InitiativeRef, watchlist_of
-from marketplace.timeutil import as_utc, month_start, months_between
-
-ZERO = Decimal(0)
-Funder = User | Organisation
+from marketplace.timeutil import month_start, next_month
 
 
 @dataclass
@@ -57,6 +61,10 @@ class Holding:
     size_band: str
     comparison: Comparison | None = None
     series: list[attribution.SeriesPoint] = field(default_factory=list)
+    # gift | member_share | loan | bond; for an investment `given_cents` is the capital that
+    # counts as input (principal not yet repaid) and `investment` its money side.
+    kind: str = GIFT
+    investment: InvestmentHolding | None = None
 
 
 @dataclass(frozen=True)
@@ -103,123 +111,13 @@ def organisation_portfolio_owner(org_id, user) -> Organisation:
     return require_member(org_id, user)
 
 
-def _of_funder(funder: Funder, model):
-    if isinstance(funder, Organisation):
-        return (model.organisation_id == funder.id,)
-    return (model.user_id == funder.id, model.organisation_id.is_(None))
-
-
-@dataclass(frozen=True)
-class _Row:
-    """One holding as stored: the funder's running gifts and the initiative's running figures."""
-
-    initiative: InitiativeRef
-    gifts_from: date
-    given: list[int]
-    first_paid_at: datetime
-    last_paid_at: datetime
-    figures_from: date | None
-    inputs: list[int]
-    values: list[int]
-    by_kind: list[list[int]]
-    accepted_from: date | None
-
-    def kinds_at(self, as_of: date) -> dict[str, Decimal]:
-        """Each kind's cumulative value at `as_of` (zero before the initiative's first month)."""
-        if self.figures_from is None or as_of < self.figures_from:
-            return dict.fromkeys(VALUE_KINDS, ZERO)
-        k = min(months_between(self.figures_from, as_of), len(self.values) - 1)
-        return {kind: _euros(self.by_kind[n][k]) for n, kind in enumerate(VALUE_KINDS)}
-
-
-def _holding_rows(funder: Funder, initiative_id: int | None = None) -> dict[int, _Row]:
-    """Every holding of the funder (or one), with its initiative's series: one query."""
-    query = (
-        select(
-            FunderSeries,
-            Initiative.name,
-            Initiative.slug,
-            Initiative.theme,
-            InitiativeSeries,
-        )
-        .join(Initiative, Initiative.id == FunderSeries.initiative_id)
-        .outerjoin(InitiativeSeries, InitiativeSeries.initiative_id == FunderSeries.initiative_id)
-        .where(*_of_funder(funder, FunderSeries), FunderSeries.kind == FunderSeries.GIFT)
-    )
-    if initiative_id is not None:
-        query = query.where(FunderSeries.initiative_id == initiative_id)
-    rows = {}
-    for gifts, name, slug, theme, figures in db.session.execute(query):
-        ref = InitiativeRef(gifts.initiative_id, name, slug, Theme(theme))
-        rows[ref.id] = _Row(
-            initiative=ref,
-            gifts_from=gifts.first_month,
-            given=list(gifts.given_cents),
-            first_paid_at=as_utc(gifts.first_paid_at),
-            last_paid_at=as_utc(gifts.last_paid_at),
-            figures_from=figures.first_month if figures else None,
-            inputs=list(figures.inputs_cents) if figures else [0],
-            values=list(figures.value_units) if figures else [0],
-            by_kind=[list(k) for k in figures.value_units_by_kind] if figures else [],
-            accepted_from=figures.accepted_from if figures else None,
-        )
-    return rows
-
-
-def _running_monthly(funder: Funder) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(RecurringGift.initiative_id).where(
-                *_of_funder(funder, RecurringGift), RecurringGift.status == RecurringStatus.ACTIVE
-            )
-        )
-    )
-
-
-def _aligned(totals: list[int], offsets: list[int]) -> list[int]:
-    """The running totals at months `offsets` months after the series' first month: 0 before the
-    series starts, its last total after it ends (`offsets` ascending)."""
-    first, count = offsets[0], len(offsets)
-    if offsets[-1] - first == count - 1:  # consecutive months: slice
-        before = min(max(-first, 0), count)
-        start = max(first, 0)
-        part = totals[start : start + count - before]
-        return [0] * before + part + [totals[-1]] * (count - before - len(part))
-    last = len(totals) - 1
-    return [totals[min(k, last)] if k >= 0 else 0 for k in offsets]
-
-
-def _euros(units: int) -> Decimal:
-    """1/10,000-euro units as the Decimal the monthly rows sum to (four decimals)."""
-    return Decimal(units).scaleb(-UNITS_PER_EURO_EXPONENT)
-
-
-@dataclass(frozen=True)
-class _Aligned:
-    given: list[int]
-    inputs: list[int]
-    value_units: list[int]
-
-
-def _align(row: _Row, months: list[date]) -> _Aligned:
-    steps = [months_between(months[0], m) for m in months]
-    gift_offset = months_between(row.gifts_from, months[0])
-    figures_offset = months_between(row.figures_from or months[0], months[0])
-    offsets = [figures_offset + step for step in steps]
-    return _Aligned(
-        given=_aligned(row.given, [gift_offset + step for step in steps]),
-        inputs=_aligned(row.inputs, offsets),
-        value_units=_aligned(row.values, offsets),
-    )
-
-
-def _series_points(months, aligned: _Aligned) -> list[attribution.SeriesPoint]:
+def _series_points(months, aligned: Aligned) -> list[attribution.SeriesPoint]:
     """A holding's monthly attribution from its aligned running totals."""
     points = []
     for month, given, inputs, units in zip(
         months, aligned.given, aligned.inputs, aligned.value_units, strict=True
     ):
-        value = _euros(units)
+        value = euros(units)
         attributed = attribution.attributed_value(given, inputs, value)
         points.append(
             attribution.SeriesPoint(
@@ -235,9 +133,9 @@ def _series_points(months, aligned: _Aligned) -> list[attribution.SeriesPoint]:
     return points
 
 
-def _holding(row: _Row, aligned: _Aligned, as_of: date, running, groups) -> Holding:
+def _holding(row: HoldingRow, aligned: Aligned, as_of: date, running, groups, money) -> Holding:
     given_cents, inputs_cents = aligned.given[-1], aligned.inputs[-1]
-    initiative_value = _euros(aligned.value_units[-1])
+    initiative_value = euros(aligned.value_units[-1])
     attributed = attribution.attributed_value(given_cents, inputs_cents, initiative_value)
     accepted = row.accepted_from is not None and row.accepted_from <= as_of
     band = indices.size_band(inputs_cents)
@@ -246,7 +144,7 @@ def _holding(row: _Row, aligned: _Aligned, as_of: date, running, groups) -> Hold
         given_cents=given_cents,
         first_gift_at=row.first_paid_at,
         last_gift_at=row.last_paid_at,
-        monthly_running=row.initiative.id in running,
+        monthly_running=row.kind == GIFT and row.initiative.id in running,
         share=attribution.share(given_cents, inputs_cents),
         attributed_value=attributed,
         social_return=attribution.social_return(attributed, given_cents) if accepted else None,
@@ -259,6 +157,8 @@ def _holding(row: _Row, aligned: _Aligned, as_of: date, running, groups) -> Hold
         has_accepted_report=accepted,
         size_band=band,
         comparison=groups.get((row.initiative.theme.value, band)),
+        kind=row.kind,
+        investment=money.get(row.key),
     )
 
 
@@ -277,24 +177,25 @@ def build_portfolio(
     runs from the month of the first gift to the current month. Per-holding series are computed
     only when asked for (`with_holding_series`, or later with `holding_series`).
     """
-    rows = _holding_rows(funder)
+    rows = holding_rows(funder)
     if months is None:
         months = period_months(first, last, (row.gifts_from for row in rows.values()))
     months = [month_start(m) for m in months]
     as_of = months[-1] if months else month_start(last or current_month())
-    held = sorted(i for i, row in rows.items() if row.gifts_from <= as_of)
-    running = _running_monthly(funder) if held else set()
+    held = sorted(key for key, row in rows.items() if row.gifts_from <= as_of)
+    running = running_monthly(funder) if held else set()
     groups = peer_groups() if (held and with_comparison) else {}
+    money = _investments(funder, as_of) if any(kind != GIFT for _i, kind in held) else {}
 
     holdings: list[Holding] = []
     total_given = [0] * len(months)
     total_units = [ZERO] * len(months)  # attributed value in 1/10,000 euro, summed
-    for initiative_id in held if months else ():
-        row = rows[initiative_id]
-        aligned = _align(row, months)
+    for key in held if months else ():
+        row = rows[key]
+        aligned = align(row, months)
         total_given = list(map(add, total_given, aligned.given))
         total_units = list(map(add, total_units, _attributed_units(aligned)))
-        holding = _holding(row, aligned, as_of, running, groups)
+        holding = _holding(row, aligned, as_of, running, groups, money)
         if with_holding_series:
             holding.series = _series_points(months, aligned)
         holdings.append(holding)
@@ -303,7 +204,7 @@ def build_portfolio(
     return _portfolio(funder, months, holdings, total_given, total_value)
 
 
-def _attributed_units(aligned: _Aligned) -> list[Decimal]:
+def _attributed_units(aligned: Aligned) -> list[Decimal]:
     return [
         Decimal(units * given) / inputs if given > 0 and inputs > 0 and units else ZERO
         for given, inputs, units in zip(
@@ -316,12 +217,22 @@ def holding_series(portfolio: Portfolio, holding: Holding) -> list[attribution.S
     """One holding's monthly series over the portfolio's months (one query)."""
     if not portfolio.months:
         return []
-    row = _holding_rows(portfolio.funder, holding.initiative.id).get(holding.initiative.id)
-    return _series_points(portfolio.months, _align(row, portfolio.months)) if row else []
+    row = holding_rows(portfolio.funder, holding.initiative.id).get(
+        (holding.initiative.id, holding.kind)
+    )
+    return _series_points(portfolio.months, align(row, portfolio.months)) if row else []
+
+
+def _investments(funder: Funder, as_of: date) -> dict[tuple, InvestmentHolding]:
+    """The money side of the funder's investments, at the end of the `as_of` month (or today)."""
+    end = min(next_month(as_of) - timedelta(days=1), today())
+    if isinstance(funder, Organisation):
+        return investment_holdings(None, funder.id, end)
+    return investment_holdings(funder.id, None, end)
 
 
 def _portfolio(funder, months, holdings, total_given, total_value) -> Portfolio:
-    holdings.sort(key=lambda h: (-h.given_cents, h.initiative.name))
+    holdings.sort(key=lambda h: (-h.given_cents, h.initiative.name, h.kind))
     return Portfolio(
         funder=funder,
         months=months,
@@ -362,27 +273,37 @@ def _totals(holdings: list[Holding]) -> Totals:
     )
 
 
-def holding_of(portfolio: Portfolio, initiative_id: int) -> Holding:
+def holding_of(portfolio: Portfolio, initiative_id: int, kind: str = GIFT) -> Holding:
     for holding in portfolio.holdings:
-        if holding.initiative.id == initiative_id:
+        if holding.initiative.id == initiative_id and holding.kind == kind:
             return holding
     raise NotFound(_("This holding does not exist."))
 
 
 def funders_with_holdings() -> Iterable[Funder]:
-    """Every person and organisation with at least one paid gift (for scheduled reports)."""
+    """Every person and organisation with at least one paid gift or investment (for scheduled
+    reports)."""
     paid = Contribution.paid_at.is_not(None)
-    person_ids = select(Contribution.user_id).where(
-        paid, Contribution.organisation_id.is_(None), Contribution.user_id.is_not(None)
+    invested = FunderSeries.kind != GIFT
+    person_ids = (
+        select(Contribution.user_id)
+        .where(paid, Contribution.organisation_id.is_(None), Contribution.user_id.is_not(None))
+        .union(
+            select(FunderSeries.user_id).where(
+                invested, FunderSeries.organisation_id.is_(None), FunderSeries.user_id.is_not(None)
+            )
+        )
     )
-    organisation_ids = select(Contribution.organisation_id).where(
-        paid, Contribution.organisation_id.is_not(None)
+    organisation_ids = (
+        select(Contribution.organisation_id)
+        .where(paid, Contribution.organisation_id.is_not(None))
+        .union(
+            select(FunderSeries.organisation_id).where(
+                invested, FunderSeries.organisation_id.is_not(None)
+            )
+        )
     )
+    yield from db.session.scalars(select(User).where(User.id.in_(person_ids)).order_by(User.id))
     yield from db.session.scalars(
-        select(User).where(User.id.in_(person_ids.distinct())).order_by(User.id)
-    )
-    yield from db.session.scalars(
-        select(Organisation)
-        .where(Organisation.id.in_(organisation_ids.distinct()))
-        .order_by(Organisation.id)
+        select(Organisation).where(Organisation.id.in_(organisation_ids)).order_by(Organisation.id)
     )

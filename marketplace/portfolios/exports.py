@@ -1,10 +1,8 @@
-"""A portfolio as plain JSON-ready data (API, chart data block) and as CSV files.
+"""A portfolio as plain JSON-ready data (API, chart data block); the downloads are in downloads.py.
 
 Money is a decimal string in euros ("25.00"); ratios are Decimal strings, rounded here, once.
 """
 
-import csv
-import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from marketplace.figures.models import VALUE_KINDS
@@ -52,8 +50,34 @@ def point_json(point) -> dict:
     }
 
 
+def percent(value: Decimal | None) -> str | None:
+    """A yearly return as a percentage with two decimals ("5.12"), like an interest rate."""
+    return None if value is None else str((value * 100).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def cents_or_none(cents: int | None) -> str | None:
+    return None if cents is None else format_cents(cents)
+
+
+def investment_json(holding: Holding) -> dict:
+    """The money side of an investment holding (None for gifts): invested, outstanding principal,
+    interest received, expected against received, XIRR (% a year) and the offer's status."""
+    money = holding.investment
+    return {
+        "invested": cents_or_none(money.invested_cents) if money else None,
+        "outstanding": cents_or_none(money.outstanding_cents) if money else None,
+        "interest_received": cents_or_none(money.interest_received_cents) if money else None,
+        "expected": cents_or_none(money.expected_cents) if money else None,
+        "received": cents_or_none(money.received_cents) if money else None,
+        "written_off": cents_or_none(money.written_off_cents) if money else None,
+        "xirr": percent(money.xirr) if money else None,
+        "investment_status": money.status if money else None,
+    }
+
+
 def holding_json(holding: Holding, *, with_series: bool = False) -> dict:
     data = {
+        "kind": holding.kind,
         "initiative_id": holding.initiative.id,
         "initiative_name": holding.initiative.name,
         "initiative_slug": holding.initiative.slug,
@@ -69,6 +93,7 @@ def holding_json(holding: Holding, *, with_series: bool = False) -> dict:
         "initiative_inputs": format_cents(holding.inputs_cents),
         "initiative_social_value": euros(holding.initiative_value),
         "comparison": _comparison(holding),
+        **investment_json(holding),
     }
     if with_series:
         data["series"] = [point_json(p) for p in holding.series]
@@ -124,118 +149,3 @@ def _chart(points: list[PortfolioPoint]) -> dict:
 
 def holding_chart_data(holding: Holding) -> dict:
     return _chart(holding.series)
-
-
-HOLDING_COLUMNS = [
-    "initiative_id",
-    "initiative_name",
-    "theme",
-    "given_eur",
-    "first_gift_at",
-    "last_gift_at",
-    "monthly_running",
-    "share",
-    "attributed_social_value_eur",
-    "social_return",
-    *(f"value_{kind}_eur" for kind in VALUE_KINDS),
-    "initiative_inputs_eur",
-    "initiative_social_value_eur",
-    "comparable_size_band",
-    "comparable_q1",
-    "comparable_median",
-    "comparable_q3",
-]
-
-
-def _csv(rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if value is None else _safe(value) for value in row])
-    return buffer.getvalue()
-
-
-def _safe(value) -> str:
-    """Spreadsheet formula injection: text starting with = + - @ is prefixed with a quote."""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
-
-
-def holdings_csv(portfolio: Portfolio) -> str:
-    rows: list[list] = [HOLDING_COLUMNS]
-    for h in portfolio.holdings:
-        data = holding_json(h)
-        comparison = data["comparison"] or {}
-        rows.append(
-            [
-                h.initiative.id,
-                h.initiative.name,
-                h.initiative.theme.value,
-                data["given"],
-                data["first_gift_at"],
-                data["last_gift_at"],
-                "yes" if h.monthly_running else "no",
-                data["share"],
-                data["attributed_social_value"],
-                data["social_return"],
-                *(data["value_kind"][kind] for kind in VALUE_KINDS),
-                data["initiative_inputs"],
-                data["initiative_social_value"],
-                comparison.get("size_band"),
-                comparison.get("q1"),
-                comparison.get("median"),
-                comparison.get("q3"),
-            ]
-        )
-    return _csv(rows)
-
-
-SERIES_COLUMNS = [
-    "month",
-    "initiative_id",
-    "initiative_name",
-    "given_eur",
-    "attributed_social_value_eur",
-    "social_return",
-]
-
-
-def series_csv(portfolio: Portfolio) -> str:
-    """The whole portfolio's monthly series (initiative_id empty), then each holding's."""
-    rows: list[list] = [SERIES_COLUMNS]
-    for p in portfolio.series:
-        data = point_json(p)
-        rows.append(
-            [
-                data["month"],
-                "",
-                "",
-                data["given"],
-                data["attributed_social_value"],
-                data["social_return"],
-            ]
-        )
-    for h in portfolio.holdings:
-        for p in h.series:
-            data = point_json(p)
-            rows.append(
-                [
-                    data["month"],
-                    h.initiative.id,
-                    h.initiative.name,
-                    data["given"],
-                    data["attributed_social_value"],
-                    data["social_return"],
-                ]
-            )
-    return _csv(rows)

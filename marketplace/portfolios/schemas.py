@@ -41,11 +41,17 @@ class ComparisonSchema(Schema):
 
 
 class HoldingSchema(Schema):
+    kind = fields.String(metadata={"description": "gift | member_share | loan | bond"})
     initiative_id = fields.Integer()
     initiative_name = fields.String()
     initiative_slug = fields.String()
     theme = fields.String()
-    given = fields.String(metadata={"description": "paid, net of refunds and chargebacks"})
+    given = fields.String(
+        metadata={
+            "description": "what counts as input: gifts paid net of refunds and chargebacks; "
+            "for an investment the principal not yet repaid"
+        }
+    )
     first_gift_at = fields.String(allow_none=True)
     last_gift_at = fields.String(allow_none=True)
     monthly_running = fields.Boolean()
@@ -59,6 +65,16 @@ class HoldingSchema(Schema):
     initiative_social_value = fields.String()
     comparison = fields.Nested(ComparisonSchema, allow_none=True)
     series = fields.List(fields.Nested(PointSchema))
+    invested = fields.String(allow_none=True, metadata={"description": "investments: paid in"})
+    outstanding = fields.String(allow_none=True, metadata={"description": "principal owed"})
+    interest_received = fields.String(allow_none=True)
+    expected = fields.String(allow_none=True, metadata={"description": "instalments due so far"})
+    received = fields.String(allow_none=True, metadata={"description": "interest + principal"})
+    written_off = fields.String(allow_none=True)
+    xirr = fields.String(
+        allow_none=True, metadata={"description": 'money-weighted return, % a year ("5.12")'}
+    )
+    investment_status = fields.String(allow_none=True, metadata={"description": "offer status"})
 
 
 class ThemeTotalSchema(Schema):

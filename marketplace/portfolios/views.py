@@ -7,16 +7,20 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 import flask_babel
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from marketplace import tables
 from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
+from marketplace.investments.models import OfferStatus
 from marketplace.money import format_euros, format_money
-from marketplace.portfolios import build, exports, periods, watchlist
+from marketplace.numbers import format_fraction_percent, format_number
+from marketplace.portfolios import build, downloads, exports, periods, watchlist
+from marketplace.portfolios.downloads import holding_kind_label
 
 bp = Blueprint("portfolios", __name__)
 VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.items()]
@@ -79,6 +83,14 @@ class PageFormat:
     def euros(self, value: Decimal | None) -> str:
         return format_euros(value or Decimal(0), locale=self.money_locale)
 
+    def ratio(self, value) -> str:
+        """A social return (euros per euro) with two decimals: "2,09"."""
+        return format_number(value, 2, locale=self.money_locale)
+
+    def share(self, fraction) -> str:
+        """A share of an initiative's inputs: "12,35%"."""
+        return format_fraction_percent(fraction, 2, locale=self.money_locale)
+
     def date(self, value: date | datetime | None, fmt: str | None = None) -> str:
         """As the |date filter (flask_babel.format_date, in the user's time zone)."""
         if not value:
@@ -88,6 +100,10 @@ class PageFormat:
                 value = value.replace(tzinfo=UTC)
             value = self.timezone.normalize(value.astimezone(self.timezone)).date()
         return _format_date(value, fmt or "medium", self.locale)
+
+    def percent(self, value: Decimal | None) -> str:
+        """A yearly return (a fraction) as a percentage with two decimals: "5,12%"."""
+        return "" if value is None else format_fraction_percent(value, 2, locale=self.money_locale)
 
     def theme(self, theme) -> str:
         if theme not in self._themes:
@@ -119,10 +135,14 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
         ref = h.initiative
         c = h.comparison
         position = c.position(h.social_return) if c else None
+        kind_arg = "" if h.kind == "gift" else ("&" if "?" in suffix else "?") + f"kind={h.kind}"
         rows.append(
             SimpleNamespace(
                 id=ref.id,
-                url=f"{prefix}{ref.id}{suffix}",
+                url=f"{prefix}{ref.id}{suffix}{kind_arg}",
+                kind=h.kind,
+                kind_label=holding_kind_label(h.kind),
+                money=money_row(h, fmt),
                 name=ref.name,
                 theme=ref.theme.value,
                 theme_label=fmt.theme(ref.theme),
@@ -130,14 +150,14 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
                 given=fmt.money(h.given_cents),
                 first=fmt.date(h.first_gift_at),
                 last=fmt.date(h.last_gift_at),
-                share="%.2f" % (h.share * 100),  # noqa: UP031 (as the template's |format)
+                share=fmt.share(h.share),
                 value=fmt.euros(h.attributed_value),
-                ratio=None if h.social_return is None else "%.2f" % h.social_return,  # noqa: UP031
+                ratio=None if h.social_return is None else fmt.ratio(h.social_return),
                 comparison=c
                 and SimpleNamespace(
-                    q1="%.2f" % c.q1,  # noqa: UP031
-                    median="%.2f" % c.median,  # noqa: UP031
-                    q3="%.2f" % c.q3,  # noqa: UP031
+                    q1=fmt.ratio(c.q1),
+                    median=fmt.ratio(c.median),
+                    q3=fmt.ratio(c.q3),
                     text=fmt.comparables(c),
                     position=position,
                     position_label=labels[position] if position else None,
@@ -145,6 +165,23 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
             )
         )
     return rows
+
+
+def money_row(holding, fmt: "PageFormat") -> SimpleNamespace | None:
+    """The financial side of an investment holding as display strings (None for a gift)."""
+    money = holding.investment
+    if money is None:
+        return None
+    return SimpleNamespace(
+        invested=fmt.money(money.invested_cents),
+        outstanding=fmt.money(money.outstanding_cents),
+        interest=fmt.money(money.interest_received_cents),
+        expected=None if money.expected_cents is None else fmt.money(money.expected_cents),
+        received=fmt.money(money.received_cents),
+        written_off=fmt.money(money.written_off_cents) if money.written_off_cents else None,
+        xirr=fmt.percent(money.xirr) if money.xirr is not None else None,
+        status=OfferStatus(money.status).label,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -215,46 +252,65 @@ def organisation_portfolio(organisation_id: int):
     return _portfolio_page(org, org)
 
 
-def _csv_response(text: str, filename: str) -> Response:
-    return Response(
-        "\ufeff" + text,  # BOM: Excel opens UTF-8 correctly
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _csv(funder, kind: str, stem: str):
+def _download(funder, kind: str, stem: str, fmt: str):
+    """The holdings or the monthly series as CSV (in the reader's spreadsheet dialect) or XLSX."""
     first, last, _period_name = _period()
     portfolio = build.build_portfolio(
         funder, first=first, last=last, with_holding_series=kind == "series"
     )
     if kind == "holdings":
-        return _csv_response(exports.holdings_csv(portfolio), f"{stem}-holdings.csv")
-    return _csv_response(exports.series_csv(portfolio), f"{stem}-monthly.csv")
+        table, name = downloads.holdings_table(portfolio), f"{stem}-holdings"
+    else:
+        table, name = downloads.series_table(portfolio), f"{stem}-monthly"
+    if fmt == "xlsx":
+        return tables.xlsx_response(table, f"{name}.xlsx")
+    dialect = tables.export_dialect(str(flask_babel.get_locale()))
+    return tables.csv_response(table, f"{name}.csv", dialect)
 
 
 @bp.route("/portfolio/<any(holdings, series):kind>.csv")
 @login_required
 def my_csv(kind: str):
-    return _csv(current_user, kind, "portfolio")
+    """Your portfolio's holdings or monthly series as CSV (Dutch Excel: ";" and "1234,56")."""
+    return _download(current_user, kind, "portfolio", "csv")
+
+
+@bp.route("/portfolio/<any(holdings, series):kind>.xlsx")
+@login_required
+def my_xlsx(kind: str):
+    """The same table as an Excel workbook."""
+    return _download(current_user, kind, "portfolio", "xlsx")
 
 
 @bp.route("/organisations/<int:organisation_id>/portfolio/<any(holdings, series):kind>.csv")
 @login_required
 def organisation_csv(organisation_id: int, kind: str):
+    """An organisation's portfolio tables as CSV (members only)."""
     org = build.organisation_portfolio_owner(organisation_id, current_user)
-    return _csv(org, kind, f"portfolio-{org.slug}")
+    return _download(org, kind, f"portfolio-{org.slug}", "csv")
+
+
+@bp.route("/organisations/<int:organisation_id>/portfolio/<any(holdings, series):kind>.xlsx")
+@login_required
+def organisation_xlsx(organisation_id: int, kind: str):
+    """An organisation's portfolio tables as XLSX (members only)."""
+    org = build.organisation_portfolio_owner(organisation_id, current_user)
+    return _download(org, kind, f"portfolio-{org.slug}", "xlsx")
 
 
 def _holding_page(funder, initiative_id: int, organisation=None):
     first, last, period = _period()
     portfolio = build.build_portfolio(funder, first=first, last=last)
-    holding = build.holding_of(portfolio, initiative_id)
+    kind = request.args.get("kind") or "gift"
+    holding = build.holding_of(portfolio, initiative_id, kind)
     holding.series = build.holding_series(portfolio, holding)
+    fmt = PageFormat()
     return render_template(
         "portfolios/holding.html",
         portfolio=portfolio,
         holding=holding,
+        kind_label=holding_kind_label(holding.kind),
+        money=money_row(holding, fmt),
         organisation=organisation,
         period=period,
         chart_json=json.dumps(exports.holding_chart_data(holding)),

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from marketplace.extensions import db
 from marketplace.i18n import babel_locale_name
+from marketplace.money import format_money
 from marketplace.reporting.charts import Line, line_chart
 from marketplace.reporting.figures import InitiativeReportFigures, PortfolioFigures
 from marketplace.reporting.models import Report
@@ -40,7 +41,8 @@ def _month_label(month) -> str:
 
 
 def _euro_axis(value: float) -> str:
-    return "€ " + format_decimal(round(value), locale=babel_locale_name())
+    """Whole euros in the chart's data table: "€ 1.500,00" (Babel's currency pattern)."""
+    return format_money(round(value) * 100, locale=babel_locale_name())
 
 
 def _axis_number(value: float) -> str:

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 PALETTE = ("#1b6e53", "#c0622b", "#3a5ba0", "#8a8a8a")
 MAX_X_LABELS = 6
 VALUE_LABELS = 4
+AXIS_CHAR_WIDTH = 6.4  # px per character of a 10 px axis label (DejaVu Sans digits: 0.636 em)
 # Around the data table: the PDF renderer drops it (WeasyPrint styles even display:none elements).
 SCREEN_ONLY = ("<!--screen-only-->", "<!--/screen-only-->")
 
@@ -55,10 +56,12 @@ def _label_indexes(count: int) -> list[int]:
 
 
 def _svg(labels, lines, width, height, axis_format) -> str:
-    left, right, top, bottom = 48, 12, 8, 22
-    plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [float(v) for line in lines for v in line.values if v is not None]
     steps = _ticks(max(numbers, default=0.0))
+    # the gutter fits the longest axis label ("1.500.000"), or it is cut off at the chart's edge
+    longest = max((len(axis_format(v)) for v in steps), default=1)
+    left, right, top, bottom = max(48, math.ceil(longest * AXIS_CHAR_WIDTH) + 8), 12, 8, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
     top_value = steps[-1]
     count = max(len(labels), 1)
 

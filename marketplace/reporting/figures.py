@@ -21,6 +21,7 @@ from marketplace.figures.models import UNITS_PER_EURO_EXPONENT, InitiativeSeries
 from marketplace.figures.read import raised_cents
 from marketplace.impact.models import OutcomeReport, OutcomeReportValue, ReportStatus
 from marketplace.initiatives.models import Initiative, InitiativeStatus
+from marketplace.investments.summaries import InvestmentHolding
 from marketplace.portfolios.attribution import social_return as attributed_return
 from marketplace.portfolios.build import build_portfolio
 from marketplace.timeutil import amsterdam_day_bounds, month_range, month_start, months_between
@@ -147,6 +148,8 @@ class HoldingFigures:
     peer_median: Decimal | None
     evidence_level: int | None
     highlights: list[Highlight] = field(default_factory=list)
+    kind: str = "gift"  # gift | member_share | loan | bond
+    investment: InvestmentHolding | None = None  # the money side of an investment
 
     @property
     def compared_with_peers(self) -> str:
@@ -193,6 +196,11 @@ class PortfolioFigures:
     def social_return(self) -> Decimal | None:
         return attributed_return(self.attributed_value, self.given_cents)
 
+    @property
+    def investments(self) -> list[HoldingFigures]:
+        """The holdings that are investments (member shares, loans, bonds)."""
+        return [h for h in self.holdings if h.investment is not None]
+
 
 def _evidence_levels(end: date) -> dict[int, int]:
     """Per initiative: the best evidence level of its outcome reports accepted up to `end`."""
@@ -223,7 +231,7 @@ def _highlights(start: date, end: date) -> dict[int, list[Highlight]]:
         .order_by(OutcomeReport.period_start, OutcomeReport.id)
     )
     for report in reports:
-        lines = [(v.metric.name, Decimal(v.quantity), v.metric.unit) for v in report.values]
+        lines = [(v.metric.name, Decimal(v.quantity), v.metric.unit_label) for v in report.values]
         result[report.initiative_id].append(
             Highlight(report.period_start, report.period_end, report.evidence_level, lines)
         )
@@ -313,6 +321,8 @@ def funder_figures(funder, start: date, end: date, cache: FigureCache | None = N
                 peer_median=holding.comparison.median if holding.comparison else None,
                 evidence_level=evidence_levels.get(holding.initiative.id),
                 highlights=highlights.get(holding.initiative.id, []),
+                kind=holding.kind,
+                investment=holding.investment,
             )
         )
     series = [SeriesPoint(p.month, p.given_cents, p.attributed_value) for p in portfolio.series]

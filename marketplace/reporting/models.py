@@ -112,6 +112,9 @@ class Report(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Not stored: whose report it is, set for the archive by `archive.name_owners`.
+    owner_name = ""
+
     @property
     def period_label(self) -> str:
         return f"{self.period_start.isoformat()} – {self.period_end.isoformat()}"

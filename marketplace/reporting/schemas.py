@@ -7,6 +7,9 @@ class ArchivedReportSchema(Schema):
     id = fields.Integer()
     owner_type = fields.Function(lambda r: r.owner_type.value)
     owner_id = fields.Integer()
+    owner_name = fields.String(
+        metadata={"description": "The person's, organisation's or initiative's name."}
+    )
     cadence = fields.Function(lambda r: r.cadence.value)
     period_start = fields.Date()
     period_end = fields.Date()

@@ -67,7 +67,7 @@ def downgrade():
     sa.Column('q1', sa.NUMERIC(precision=18, scale=6), nullable=False),
     sa.Column('median', sa.NUMERIC(precision=18, scale=6), nullable=False),
     sa.Column('q3', sa.NUMERIC(precision=18, scale=6), nullable=False),
-    sa.Column('computed_at', sa.DATETIME(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('theme', 'size_band', name=op.f('pk_portfolio_comparable_groups'))
     )
     op.drop_table('stale_figures')

@@ -49,7 +49,7 @@ def test_create_and_read_initiative(client, make_user, auth_headers):
 
 def test_create_validation_errors_are_422_with_field_errors(client, make_user, auth_headers):
     headers = auth_headers(make_user())
-    bad = {**VALID, "funding_goal": "12.345", "postcode": "nope", "rsin": "12345"}
+    bad = {**VALID, "funding_goal": "12.3456", "postcode": "nope", "rsin": "12345"}
     response = client.post("/api/v1/initiatives", json=bad, headers=headers)
     assert response.status_code == 422
     errors = response.get_json()["errors"]

@@ -47,5 +47,33 @@ def test_donate_with_the_simulator_moves_the_progress_bar(live_server, page):
     expect(page.get_by_test_id("status-label")).to_have_text("Betaald")
     page.get_by_test_id("back-to-initiative").click()
     expect(page.get_by_test_id("raised")).to_contain_text("25,00")
-    expect(page.locator("[data-testid=funding-progress] progress")).to_have_attribute("value", "2")
+    bar = page.locator("[data-testid=funding-progress] progress")
+    expect(bar).to_have_attribute("value", "2500")  # cents of the goal: fractions show
     expect(page.get_by_test_id("donor-wall")).to_contain_text("Gerda Gever")
+
+
+def test_a_guest_gives_once_with_a_dutch_amount_and_sees_it_paid(live_server, page):
+    with live_server.app.app_context():
+        owner = create_user("eigenaar-gast@example.org", PASSWORD, "Eigenaar")
+        initiative = Initiative(
+            slug="buurtbus-gast", name="Buurtbus Gast", legal_name="Stichting Buurtbus",
+            theme=Theme.COMMUNITY, summary="Een bus.", description="Wij rijden.",
+            municipality="Zwolle", funding_goal_cents=500000, status=InitiativeStatus.PUBLISHED,
+        )  # fmt: skip
+        initiative.owners.append(owner)
+        db.session.add(initiative)
+        db.session.commit()
+    page.goto(live_server.url + "/initiatives/buurtbus-gast")
+    expect(page.get_by_test_id("guest-note")).to_be_visible()
+    page.fill("#amount", "1.500,00")
+    page.fill("#donor_name", "Gijs Gast")
+    page.fill("#donor_email", "gijs-gast@example.org")
+    page.get_by_test_id("give-submit").click()  # with its CSRF token, as a visitor's browser
+
+    expect(page.get_by_test_id("simulator")).to_contain_text("1.500,00")
+    page.get_by_test_id("simulate-paid").click()
+    expect(page).to_have_url(re.compile(r"/donations/\d+/return\?token="))
+    expect(page.get_by_test_id("status-label")).to_have_text("Betaald")
+    expect(page.get_by_test_id("guest-register")).to_be_visible()
+    page.get_by_test_id("back-to-initiative").click()
+    expect(page.get_by_test_id("raised")).to_contain_text("1.500,00")

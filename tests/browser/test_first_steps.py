@@ -1,4 +1,5 @@
-"""A new visitor registers, logs in, creates an initiative, publishes it and finds it listed."""
+"""A new visitor registers, logs in, creates an initiative, publishes it and finds it listed, and
+on the map near its postcode (geocoded by the PDOK fake the live server uses)."""
 
 import re
 
@@ -45,3 +46,10 @@ def test_register_create_publish_and_find_initiative(live_server, page):
     card.locator("a").click()
     expect(page).to_have_url(re.compile(r"/initiatives/moestuin-de-regenboog$"))
     expect(page.get_by_test_id("funding-progress")).to_contain_text("2.500,00")
+
+    page.goto(live_server.url + "/exchange/map")
+    search = page.get_by_test_id("nearby-search")
+    search.locator("input[name=q]").fill("Zwolle")
+    search.locator("button[type=submit]").click()
+    nearby = page.get_by_test_id("nearby-results")
+    expect(nearby).to_contain_text("Moestuin De Regenboog")

@@ -26,7 +26,9 @@ def test_create_donation_returns_checkout(client, headers, initiative):
     assert listing["total"] == 1 and listing["items"][0]["id"] == body["id"]
 
 
-@pytest.mark.parametrize("amount", ["0", "-1.00", "1.234", "25000.01", "abc", 0, "0.50"])
+@pytest.mark.parametrize(
+    "amount", ["0", "-1.00", "1.2345", "25000.01", "abc", 0, "0.50", "1.500.00"]
+)
 def test_invalid_amounts_are_422(client, headers, initiative, amount):
     response = client.post(
         "/api/v1/donations", json={"initiative_id": initiative.id, "amount": amount},
@@ -75,3 +77,13 @@ def test_checkout_rate_limit_is_configurable(app, client, headers, initiative):
         for n in range(3)
     ]
     assert codes == [201, 201, 429]
+
+
+@pytest.mark.parametrize("amount", ["1500.00", "1.500,00", "1500,00", 1500])
+def test_the_api_reads_amounts_with_the_same_parser(client, headers, initiative, amount):
+    response = client.post(
+        "/api/v1/donations", json={"initiative_id": initiative.id, "amount": amount},
+        headers=headers,
+    )  # fmt: skip
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["amount"] == "1500.00"

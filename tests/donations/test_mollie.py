@@ -186,11 +186,26 @@ def test_monthly_gift_first_payment_subscription_and_cancel(client, give, mollie
 
     page = client.get("/account").get_data(as_text=True)
     assert 'data-testid="cancel-monthly"' in page
-    response = client.post(f"/donations/monthly/{gift.id}/cancel")
+    # Stopping asks first: the link leads to a confirm page, a POST without the answer back there.
+    stop_url = f"/donations/monthly/{gift.id}/cancel"
+    assert f'href="{stop_url}"' in page
+    confirm = client.get(stop_url).get_data(as_text=True)
+    assert 'data-testid="confirm-cancel-monthly"' in confirm and 'name="confirm"' in confirm
+    unconfirmed = client.post(stop_url)
+    assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith(stop_url)
+    db.session.refresh(gift)
+    assert gift.status == RecurringStatus.ACTIVE
+    response = client.post(stop_url, data={"confirm": "yes"})
     assert response.status_code == 302
     db.session.refresh(gift)
-    assert gift.status == RecurringStatus.CANCELED
+    assert gift.status == RecurringStatus.CANCELED and gift.canceled_at is not None
     assert mollie.subscriptions[gift.provider_subscription_id].status == "canceled"
+    # The stopped gift stays in the history, without a stop button.
+    history = client.get("/account").get_data(as_text=True)
+    monthly = history.split('data-testid="monthly-gifts"')[1].split("</section>")[0]
+    assert 'data-testid="stopped-monthly"' in monthly and "Buurtmoestuin" in monthly
+    assert 'data-testid="cancel-monthly"' not in monthly
+    assert 'data-testid="already-stopped"' in client.get(stop_url).get_data(as_text=True)
 
 
 def test_provider_down_gives_a_clear_message_and_no_500(client, give, mollie):

@@ -70,7 +70,7 @@ def test_the_same_gift_twice_reuses_the_open_checkout(give):
 
 
 def test_invalid_amounts_are_form_errors(give):
-    for amount in ("0", "-5", "1.234", "25000.01", "abc", "0.99", ""):
+    for amount in ("0", "-5", "1,2345", "25000.01", "25.000,01", "abc", "0.99", "", "1.5,00"):
         response = give(amount)
         assert response.status_code == 422, amount
     assert db.session.query(Contribution).count() == 0
@@ -91,3 +91,13 @@ def test_anonymous_gift_hides_the_name_on_the_donor_wall(client, give, initiativ
     assert 'data-testid="donor-wall"' in page
     assert donor.name not in page.split('data-testid="donor-wall"')[1]
     assert "geheim" not in page
+
+
+def test_amounts_as_people_type_them_in_the_give_form(give):
+    for typed, cents in (("1.500,00", 150000), ("1500,00", 150000), ("1500.00", 150000),
+                         ("1.500", 150000), ("1,5", 150), ("€ 12,50", 1250)):  # fmt: skip
+        assert give(typed).status_code == 303, typed
+        contribution = db.session.scalars(
+            db.select(Contribution).order_by(Contribution.id.desc())
+        ).first()
+        assert contribution.amount_cents == cents, typed

@@ -125,7 +125,7 @@ def test_monthly_via_subscription_mode(client, give, stripe_fake):
     ).one()
     assert renewal.status == ContributionStatus.PAID and renewal.amount_cents == 1250
 
-    client.post(f"/donations/monthly/{gift.id}/cancel")
+    client.post(f"/donations/monthly/{gift.id}/cancel", data={"confirm": "yes"})
     db.session.refresh(gift)
     assert gift.status == RecurringStatus.CANCELED
     assert stripe_fake.subscriptions[gift.provider_subscription_id]["status"] == "canceled"

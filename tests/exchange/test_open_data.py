@@ -4,6 +4,9 @@ import csv
 import io
 from decimal import Decimal
 
+import openpyxl
+
+from marketplace import tables
 from marketplace.exchange import quotes
 from marketplace.exchange.models import ExchangeIndexPoint
 from marketplace.exchange.quotes import current_month
@@ -143,6 +146,34 @@ def test_csv_downloads_match_the_api(client, make_initiative, make_metric, pay, 
     assert {"theme": "care", "month": month_key(months_ago(1)), "value": "100.000000"}.items() <= (
         indices[[r["theme"] for r in indices].index("care")].items()
     )
+
+
+def test_open_data_files_are_the_same_in_every_language(
+    client, make_initiative, make_metric, pay, accepted_report
+):
+    seed_two_cities(make_initiative, make_metric, pay, accepted_report)
+    dutch = client.get("/exchange/savings.csv?lang=nl").get_data(as_text=True)
+    english = client.get("/exchange/savings.csv?lang=en").get_data(as_text=True)
+    assert dutch == english  # data: "," and "." whatever the page's language
+    assert dutch.startswith("municipality,fiscal,total\n")
+    page = client.get("/exchange/?lang=nl").get_data(as_text=True)
+    assert "databestanden" in page  # and the page says so
+
+
+def test_open_data_as_xlsx(client, make_initiative, make_metric, pay, accepted_report):
+    utrecht, _amsterdam = seed_two_cities(make_initiative, make_metric, pay, accepted_report)
+    response = client.get("/exchange/quotes.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype == tables.XLSX_MIMETYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    first = dict(zip(header, next(sheet.iter_rows(2, values_only=True)), strict=True))
+    assert first["initiative_id"] == utrecht.id
+    assert (first["social_return"], first["inputs"], first["fiscal_value"]) == (5, 300, 1000)
+    savings = openpyxl.load_workbook(io.BytesIO(client.get("/exchange/savings.xlsx").data))
+    assert [c.value for c in savings.active[2]] == ["(national)", 1200, 1700]
+    assert client.get("/exchange/indices.xlsx").status_code == 200
+    assert "/exchange/quotes.xlsx" in client.get("/exchange/").get_data(as_text=True)
 
 
 def test_board_filters_sorts_and_marks_weak_evidence(

@@ -1,4 +1,4 @@
-"""Local HTTP fakes of the Mollie v2 and Stripe v1 APIs for tests.
+"""Local HTTP fakes of the Mollie v2 and Stripe v1 APIs and of PDOK Locatieserver for tests.
 
 The real client libraries talk HTTP to them::
 
@@ -9,9 +9,13 @@ The real client libraries talk HTTP to them::
 
     with fake_stripe() as stripe_fake:     # FakeStripe; stripe.api_base = stripe_fake.url
         client = stripe_client(stripe_fake)
+
+    with fake_pdok() as pdok:              # FakePdok; GEOCODER_URL = pdok.api_url
+        pdok.add_postcode("3511AB", 52.09, 5.12, woonplaats="Utrecht")
 """
 
 from .mollie import FakeMollie, MollieError, fake_mollie, mollie_client
+from .pdok import FakePdok, fake_pdok
 from .server import FakeServer, FakeService, RecordedRequest
 from .stripe_api import (
     DEFAULT_API_VERSION,
@@ -26,6 +30,7 @@ from .stripe_api import (
 __all__ = [
     "DEFAULT_API_VERSION",
     "FakeMollie",
+    "FakePdok",
     "FakeServer",
     "FakeService",
     "FakeStripe",
@@ -33,6 +38,7 @@ __all__ = [
     "RecordedRequest",
     "StripeError",
     "fake_mollie",
+    "fake_pdok",
     "fake_stripe",
     "make_event",
     "mollie_client",

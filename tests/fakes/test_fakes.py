@@ -24,6 +24,7 @@ from tests.fakes import (
     FakeMollie,
     FakeServer,
     fake_mollie,
+    fake_pdok,
     fake_stripe,
     make_event,
     mollie_client,
@@ -589,3 +590,23 @@ def test_fakes_are_thread_safe(mollie_fake):
         ids = list(pool.map(create, range(16)))
     assert len(set(ids)) == 9 and len(mollie_fake.payments) == 9
     assert len(mollie_fake.requests) == 16
+
+
+def test_pdok_fake_answers_like_locatieserver():
+    with fake_pdok() as pdok:
+        free = pdok.api_url + "/free"
+        plain = requests.get(free, params={"q": "Utrecht"}, timeout=5).json()["response"]
+        assert plain["numFound"] >= 1 and plain["docs"][0]["type"] == "woonplaats"
+        assert set(plain["docs"][0]) == {"id", "weergavenaam", "type", "score"}  # PDOK's default fl
+        asked = requests.get(
+            free,
+            params={"q": "postcode:8011AB", "fq": "type:postcode", "fl": "*", "rows": 1},
+            timeout=5,
+        ).json()["response"]["docs"][0]
+        assert asked["centroide_ll"] == "POINT(6.094 52.509)" and asked["postcode"] == "8011AB"
+        prefix = requests.get(free, params={"q": "postcode:351*", "fq": "type:postcode"}, timeout=5)
+        assert prefix.json()["response"]["numFound"] == 2  # 3511AA and 3511AB
+        # v3.1 refuses parameters that are not in its OpenAPI document.
+        assert requests.get(free, params={"q": "x", "limit": 1}, timeout=5).status_code == 400
+        pdok.fail_next(status=503)
+        assert requests.get(free, params={"q": "Utrecht"}, timeout=5).status_code == 503

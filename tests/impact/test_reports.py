@@ -301,7 +301,7 @@ def test_declare_inputs(client, auth_headers, owner, make_user, initiative):
     assert created.get_json()["kind"] == "money"
     bad = client.post(
         url,
-        json={**body, "amount": "12.345", "received_on": "gisteren"},
+        json={**body, "amount": "12.3456", "received_on": "gisteren"},
         headers=auth_headers(owner),
     )
     assert bad.status_code == 422

@@ -56,7 +56,7 @@ def test_owner_creates_draft_then_publishes(client, login, make_user):
 
 def test_form_errors_are_shown_and_nothing_saved(client, login, make_user):
     login(make_user())
-    response = client.post("/initiatives/new", data=form_data(postcode="12", funding_goal="1.234"))
+    response = client.post("/initiatives/new", data=form_data(postcode="12", funding_goal="1.2345"))
     assert response.status_code == 422
     assert "Nederlandse postcode" in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Initiative)) == 0

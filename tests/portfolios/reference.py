@@ -24,10 +24,10 @@ from marketplace.portfolios.build import (
     ZERO,
     Holding,
     _portfolio,
-    _running_monthly,
     current_month,
     period_months,
 )
+from marketplace.portfolios.rows import running_monthly as _running_monthly
 from marketplace.portfolios.watchlist import InitiativeRef
 from marketplace.timeutil import amsterdam_month, as_utc, month_start
 

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from marketplace.exchange import peers
 from marketplace.impact.models import ValueKind
 from marketplace.initiatives.models import Theme
-from marketplace.portfolios import build, exports
+from marketplace.portfolios import build, downloads, exports
 from marketplace.portfolios.views import PageFormat
 from marketplace.templating import date_filter, euros_filter, money_filter
 from tests.portfolios.reference import build_portfolio_reference
@@ -62,8 +62,8 @@ def _figures(portfolio, with_series):
         portfolio.totals,
         portfolio.series,
         exports.portfolio_json(portfolio, with_holding_series=with_series),
-        exports.holdings_csv(portfolio),
-        exports.series_csv(portfolio),
+        downloads.holdings_table(portfolio).rows,
+        downloads.series_table(portfolio).rows,
     )
 
 

@@ -5,10 +5,12 @@ import io
 import json
 from datetime import date
 
+import openpyxl
 import pytest
 from flask import url_for
 from sqlalchemy import event
 
+from marketplace import tables
 from marketplace.extensions import db
 from marketplace.initiatives.models import Theme
 from marketplace.organisations.services import accept_invitation, invite_member
@@ -92,6 +94,7 @@ def test_portfolio_is_404_for_non_members_in_ui_and_api(
         f"/organisations/{org.id}/portfolio",
         f"/organisations/{org.id}/portfolio/holdings.csv",
         f"/organisations/{org.id}/portfolio/series.csv",
+        f"/organisations/{org.id}/portfolio/holdings.xlsx",
         f"/organisations/{org.id}/portfolio/holdings/{foundation['zorg'].id}",
         f"/organisations/{org.id}",
     ):
@@ -135,30 +138,61 @@ def test_portfolio_page_shows_figures_chart_data_and_table(client, foundation, l
     assert "<script>" not in html  # CSP: no inline scripts
 
 
-def test_csv_exports(client, foundation, login):
+def test_csv_exports_open_in_dutch_excel(client, foundation, login):
     login(foundation["staff"])
     org_id = foundation["org"].id
     response = client.get(f"/organisations/{org_id}/portfolio/holdings.csv?from=2024-01&to=2024-04")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    zorg = next(r for r in rows if r["initiative_name"] == "Zorg Oost")
-    assert zorg["given_eur"] == "400.00"
-    assert zorg["attributed_social_value_eur"] == "800.00"
-    assert zorg["share"] == "0.400000"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    zorg = next(r for r in rows if r["Initiatief"] == "Zorg Oost")
+    assert zorg["Gegeven (EUR)"] == "400,00"  # Dutch Excel: ";" and a decimal comma
+    assert zorg["Toegerekende maatschappelijke waarde (EUR)"] == "800,00"
+    assert zorg["Aandeel in de inbreng"] == "0,400000"
+    assert zorg["Thema"] == "Zorg & welzijn"
     series = client.get(f"/organisations/{org_id}/portfolio/series.csv?from=2024-01&to=2024-02")
-    lines = list(csv.reader(io.StringIO(series.get_data(as_text=True).lstrip("\ufeff"))))
-    assert lines[0] == [
-        "month",
-        "initiative_id",
-        "initiative_name",
-        "given_eur",
-        "attributed_social_value_eur",
-        "social_return",
-    ]
-    assert lines[1][:4] == ["2024-01", "", "", "300.00"]
-    assert lines[2][:4] == ["2024-02", "", "", "400.00"]
+    lines = list(
+        csv.reader(io.StringIO(series.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert lines[0][0] == "Maand"
+    assert lines[1][:4] == ["2024-01", "", "", "300,00"]
+    assert lines[2][:4] == ["2024-02", "", "", "400,00"]
+
+
+def test_csv_exports_in_english_use_commas_and_points(client, foundation, login):
+    login(foundation["staff"])
+    org_id = foundation["org"].id
+    url = f"/organisations/{org_id}/portfolio/holdings.csv?from=2024-01&to=2024-04&lang=en"
+    text = client.get(url).get_data(as_text=True).lstrip("\ufeff")
+    zorg = next(r for r in csv.DictReader(io.StringIO(text)) if r["Initiative"] == "Zorg Oost")
+    assert zorg["Given (EUR)"] == "400.00"
+    assert zorg["Share of inputs"] == "0.400000"
+
+
+def test_xlsx_exports_hold_numbers_and_dates(client, foundation, login):
+    login(foundation["staff"])
+    org_id = foundation["org"].id
+    response = client.get(
+        f"/organisations/{org_id}/portfolio/holdings.xlsx?from=2024-01&to=2024-04"
+    )
+    assert response.status_code == 200
+    assert response.mimetype == tables.XLSX_MIMETYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+    zorg = next(r for r in rows if r["Initiatief"] == "Zorg Oost")
+    assert zorg["Gegeven (EUR)"] == 400  # a number, not text
+    assert zorg["Eerste gift"].date() == date(2024, 1, 10)
+    assert zorg["Aandeel in de inbreng"] == pytest.approx(0.4)
+    share_column = header.index("Aandeel in de inbreng") + 1
+    assert sheet.cell(2, share_column).number_format == "0.00%"
+    series = client.get(f"/organisations/{org_id}/portfolio/series.xlsx?from=2024-01&to=2024-02")
+    assert openpyxl.load_workbook(io.BytesIO(series.data)).active["D2"].value == 300
+    page = client.get(f"/organisations/{org_id}/portfolio").get_data(as_text=True)
+    assert f"/organisations/{org_id}/portfolio/holdings.xlsx" in page
 
 
 def test_bad_period_is_422_in_the_api(client, foundation, login, auth_headers):
@@ -249,7 +283,7 @@ def test_holding_rows_link_to_their_holding_page(app, client, foundation, login)
         expected = url_for(
             "portfolios.organisation_holding", organisation_id=org.id, initiative_id=zorg.id
         )
-    row = html.split(f'<tr data-initiative-id="{zorg.id}">')[1].split("</tr>")[0]
+    row = html.split(f'<tr data-initiative-id="{zorg.id}" data-kind="gift">')[1].split("</tr>")[0]
     assert f'<a href="{expected}">Zorg Oost</a>' in row
     assert client.get(expected).status_code == 200
 

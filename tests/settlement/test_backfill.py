@@ -4,7 +4,7 @@ path) get one, held by the platform, before anything is transferred."""
 from datetime import timedelta
 
 from marketplace.donations.models import Contribution, ContributionStatus
-from marketplace.donations.providers.simulator_models import SimulatorAccount
+from marketplace.donations.simulator_state import SimulatorAccount
 from marketplace.extensions import db
 from marketplace.payouts import accounts, ledger
 from marketplace.payouts.models import AccountStatus, SourceKind

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from marketplace.donations.providers.simulator_models import SimulatorTransfer
+from marketplace.donations.simulator_state import SimulatorTransfer
 from marketplace.extensions import db
 from marketplace.payouts import accounts, ledger
 from marketplace.payouts.models import AccountStatus, SourceKind

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from marketplace.donations.models import SimulatorPayment
 from marketplace.donations.providers.base import (
     AccountState,
     Checkout,
@@ -30,7 +29,11 @@ from marketplace.donations.providers.base import (
     TransferSource,
     WebhookTrigger,
 )
-from marketplace.donations.providers.simulator_models import SimulatorAccount, SimulatorTransfer
+from marketplace.donations.simulator_state import (
+    SimulatorAccount,
+    SimulatorPayment,
+    SimulatorTransfer,
+)
 from marketplace.donations.urls import path_for
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow

@@ -6,6 +6,9 @@
     if (!element || typeof window.L === "undefined") return;
     const L = window.L;
     const d = element.dataset;
+    const ratioFormat = new Intl.NumberFormat(document.documentElement.lang || "nl", {
+      minimumFractionDigits: 2, maximumFractionDigits: 2,
+    });
     const map = L.map(element, { scrollWheelZoom: false });
     L.tileLayer(d.tileUrl, { attribution: d.tileAttribution, maxZoom: 18 }).addTo(map);
     const hasCenter = d.centerLat !== undefined;
@@ -31,7 +34,9 @@
           const box = document.createElement("div");
           box.appendChild(link);
           box.appendChild(document.createElement("br"));
-          box.appendChild(document.createTextNode(m.municipality + (m.social_return ? " · " + m.social_return : "")));
+          // the JSON has "2.09" (data); people read it in the page's language ("2,09" in Dutch)
+          const ratio = m.social_return ? " · " + ratioFormat.format(Number(m.social_return)) : "";
+          box.appendChild(document.createTextNode(m.municipality + ratio));
           marker.bindPopup(box);
           marker.options.className = "initiative-marker";
           layer.addLayer(marker);

@@ -8,6 +8,9 @@
     if (!canvas || !block || typeof window.Chart === "undefined") { return; }
     var data = JSON.parse(block.textContent);
     var number = function (text) { return text === null ? null : parseFloat(text); };
+    // axis labels in the page's language (Chart.js would use the browser's)
+    var euros = new Intl.NumberFormat(document.documentElement.lang || "nl",
+      { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
     var chart = new window.Chart(canvas, {
       type: "line",
       data: {
@@ -28,7 +31,7 @@
         animation: false,
         interaction: { mode: "index", intersect: false },
         scales: {
-          y: { beginAtZero: true, position: "left", ticks: { callback: function (v) { return "€ " + v.toLocaleString(); } } },
+          y: { beginAtZero: true, position: "left", ticks: { callback: function (v) { return euros.format(v); } } },
           ratio: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } }
         }
       }

@@ -1,96 +1,93 @@
 # ruff: noqa: E501  (one initiative per line reads best)
-"""Demo content: realistic Dutch citizen initiatives (fictional organisations in real places)."""
+"""Demo initiatives: realistic Dutch citizen initiatives (fictional organisations in real places),
+created and published by their owner through the initiative services, as on /initiatives/new."""
 
-DEMO_PASSWORD = "impactbeurs-demo"  # noqa: S105 (published demo log-in)
+from sqlalchemy import select
 
-DEMO_ACCOUNTS = [
-    # (e-mail, name, role, what they are)
-    ("admin@impactbeurs.test", "Anouk de Beheerder", "admin", "admin"),
-    ("verifier@impactbeurs.test", "Vincent Verificateur", "verifier", "verifier"),
-    ("donor@impactbeurs.test", "Daan de Gever", "user", "donor"),
-    ("fonds@impactbeurs.test", "Fatima El Fonds", "user", "foundation staff"),
-    ("initiatief@impactbeurs.test", "Ingrid Initiatiefnemer", "user", "initiative owner"),
-]
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.initiatives.models import Initiative, InitiativeStatus
+from marketplace.initiatives.services import create_initiative, set_status
 
 # fmt: off
 DEMO_INITIATIVES = [
     # care
     dict(slug="buurtzorgcooperatie-oosterpark", name="Buurtzorgcoöperatie Oosterpark", theme="care",
-         municipality="Amsterdam", province="Noord-Holland", postcode="1092 AA", latitude="52.3600", longitude="4.9190",
+         municipality="Amsterdam", province="Noord-Holland", postcode="1092 AA",
          summary="Buren helpen buren met boodschappen, vervoer en een luisterend oor.", goal="15000"),
     dict(slug="samen-eten-tilburg-noord", name="Samen Eten Tilburg-Noord", theme="care",
-         municipality="Tilburg", province="Noord-Brabant", postcode="5045 AB", latitude="51.5800", longitude="5.0700",
+         municipality="Tilburg", province="Noord-Brabant", postcode="5045 AB",
          summary="Wekelijkse maaltijden tegen eenzaamheid voor ouderen in de wijk.", goal="8000"),
     dict(slug="mantelzorgcafe-zwolle", name="Mantelzorgcafé Zwolle", theme="care",
-         municipality="Zwolle", province="Overijssel", postcode="8011 AA", latitude="52.5125", longitude="6.0944",
+         municipality="Zwolle", province="Overijssel", postcode="8011 AA",
          summary="Ontmoeting, respijtzorg en advies voor mantelzorgers.", goal="12000"),
     dict(slug="zorgcooperatie-hollandscheveld", name="Zorgcoöperatie Hollandscheveld", theme="care",
-         municipality="Hoogeveen", province="Drenthe", postcode="7905 AA", latitude="52.7000", longitude="6.5300",
+         municipality="Hoogeveen", province="Drenthe", postcode="7905 AA",
          summary="Dorpsbewoners organiseren samen zorg en dagbesteding in het dorpshuis.", goal="25000"),
     # energy
     dict(slug="energiecooperatie-zuiderlicht", name="Energiecoöperatie Zuiderlicht", theme="energy",
-         municipality="Maastricht", province="Limburg", postcode="6211 AA", latitude="50.8514", longitude="5.6910",
+         municipality="Maastricht", province="Limburg", postcode="6211 AA",
          summary="Zonnedaken op scholen en sporthallen, eigendom van de buurt.", goal="40000"),
     dict(slug="texelse-energie-coop", name="Texelse Energie Coöperatie", theme="energy",
-         municipality="Texel", province="Noord-Holland", postcode="1791 AA", latitude="53.0550", longitude="4.7970",
+         municipality="Texel", province="Noord-Holland", postcode="1791 AA",
          summary="Het eiland energieneutraal met eigen zon- en windprojecten.", goal="60000"),
     dict(slug="energiecoaches-groningen", name="Energiecoaches Groningen", theme="energy",
-         municipality="Groningen", province="Groningen", postcode="9711 AA", latitude="53.2194", longitude="6.5665",
+         municipality="Groningen", province="Groningen", postcode="9711 AA",
          summary="Vrijwillige energiecoaches helpen huishoudens hun rekening te verlagen.", goal="10000"),
     dict(slug="zonnepark-de-kwekerij", name="Buurtzonnepark De Kwekerij", theme="energy",
-         municipality="Arnhem", province="Gelderland", postcode="6811 AA", latitude="51.9851", longitude="5.8987",
+         municipality="Arnhem", province="Gelderland", postcode="6811 AA",
          summary="Een zonnepark op een oude kwekerij, met opbrengst voor het buurtfonds.", goal="75000"),
     # education
     dict(slug="huiswerkklas-rotterdam-zuid", name="Huiswerkklas Rotterdam-Zuid", theme="education",
-         municipality="Rotterdam", province="Zuid-Holland", postcode="3072 AA", latitude="51.8940", longitude="4.5100",
+         municipality="Rotterdam", province="Zuid-Holland", postcode="3072 AA",
          summary="Studenten begeleiden kinderen bij huiswerk, vier middagen per week.", goal="18000"),
     dict(slug="taalhuis-utrecht-overvecht", name="Taalhuis Overvecht", theme="education",
-         municipality="Utrecht", province="Utrecht", postcode="3562 AA", latitude="52.1160", longitude="5.1130",
+         municipality="Utrecht", province="Utrecht", postcode="3562 AA",
          summary="Taalmaatjes en cursussen voor laaggeletterde volwassenen.", goal="14000"),
     dict(slug="codeclub-almere", name="CodeClub Almere", theme="education",
-         municipality="Almere", province="Flevoland", postcode="1315 AA", latitude="52.3508", longitude="5.2647",
+         municipality="Almere", province="Flevoland", postcode="1315 AA",
          summary="Gratis programmeerlessen voor kinderen in de bibliotheek.", goal="6000"),
     dict(slug="leesvrienden-leeuwarden", name="Leesvrienden Leeuwarden", theme="education",
-         municipality="Leeuwarden", province="Friesland", postcode="8911 AA", latitude="53.2012", longitude="5.7999",
+         municipality="Leeuwarden", province="Friesland", postcode="8911 AA",
          summary="Voorleesvrijwilligers aan huis bij gezinnen met jonge kinderen.", goal="7500"),
     # housing & work
     dict(slug="schuldhulpmaatjes-den-haag", name="Schuldhulpmaatjes Den Haag", theme="housing_work",
-         municipality="Den Haag", province="Zuid-Holland", postcode="2511 AA", latitude="52.0705", longitude="4.3007",
+         municipality="Den Haag", province="Zuid-Holland", postcode="2511 AA",
          summary="Getrainde vrijwilligers helpen huishoudens uit de schulden.", goal="20000"),
     dict(slug="werkplaats-eindhoven", name="Sociale Werkplaats De Draai", theme="housing_work",
-         municipality="Eindhoven", province="Noord-Brabant", postcode="5611 AA", latitude="51.4416", longitude="5.4697",
+         municipality="Eindhoven", province="Noord-Brabant", postcode="5611 AA",
          summary="Leerwerkplekken in fietsreparatie voor mensen in de bijstand.", goal="35000"),
     dict(slug="thuis-in-de-wijk-nijmegen", name="Thuis in de Wijk", theme="housing_work",
-         municipality="Nijmegen", province="Gelderland", postcode="6511 AA", latitude="51.8126", longitude="5.8372",
+         municipality="Nijmegen", province="Gelderland", postcode="6511 AA",
          summary="Vroegsignalering van huurachterstanden om huisuitzetting te voorkomen.", goal="16000"),
     dict(slug="kamers-met-aandacht-enschede", name="Kamers met Aandacht Enschede", theme="housing_work",
-         municipality="Enschede", province="Overijssel", postcode="7511 AA", latitude="52.2215", longitude="6.8937",
+         municipality="Enschede", province="Overijssel", postcode="7511 AA",
          summary="Jongeren zonder thuis wonen tijdelijk bij een gastgezin.", goal="22000"),
     # sport
     dict(slug="buurtsportclub-haarlem-schalkwijk", name="Buurtsportclub Schalkwijk", theme="sport",
-         municipality="Haarlem", province="Noord-Holland", postcode="2035 AA", latitude="52.3700", longitude="4.6600",
+         municipality="Haarlem", province="Noord-Holland", postcode="2035 AA",
          summary="Sporten in de wijk voor iedereen, met vrijwillige trainers.", goal="9000"),
     dict(slug="wandelvoetbal-apeldoorn", name="Wandelvoetbal Apeldoorn", theme="sport",
-         municipality="Apeldoorn", province="Gelderland", postcode="7311 AA", latitude="52.2112", longitude="5.9699",
+         municipality="Apeldoorn", province="Gelderland", postcode="7311 AA",
          summary="Voetbal in wandeltempo voor 60-plussers.", goal="4000"),
     dict(slug="zwemles-voor-iedereen-breda", name="Zwemles voor Iedereen", theme="sport",
-         municipality="Breda", province="Noord-Brabant", postcode="4811 AA", latitude="51.5719", longitude="4.7683",
+         municipality="Breda", province="Noord-Brabant", postcode="4811 AA",
          summary="Zwemdiploma's voor kinderen uit gezinnen met een laag inkomen.", goal="11000"),
     dict(slug="roeivereniging-de-vliet-leiden", name="Roeien op de Vliet", theme="sport",
-         municipality="Leiden", province="Zuid-Holland", postcode="2311 AA", latitude="52.1601", longitude="4.4970",
+         municipality="Leiden", province="Zuid-Holland", postcode="2311 AA",
          summary="Aangepast roeien voor mensen met een beperking.", goal="13000"),
     # community
     dict(slug="repaircafe-delft", name="Repair Café Delft", theme="community",
-         municipality="Delft", province="Zuid-Holland", postcode="2611 AA", latitude="52.0116", longitude="4.3571",
+         municipality="Delft", province="Zuid-Holland", postcode="2611 AA",
          summary="Samen repareren in plaats van weggooien, elke zaterdag.", goal="3000"),
     dict(slug="voedselbank-dordrecht", name="Voedselbank Dordrecht", theme="community",
-         municipality="Dordrecht", province="Zuid-Holland", postcode="3311 AA", latitude="51.8133", longitude="4.6901",
+         municipality="Dordrecht", province="Zuid-Holland", postcode="3311 AA",
          summary="Voedselpakketten en het redden van overschotten van supermarkten.", goal="30000"),
     dict(slug="buurtpreventie-vlaardingen", name="Buurtpreventie Westwijk", theme="community",
-         municipality="Vlaardingen", province="Zuid-Holland", postcode="3135 AA", latitude="51.9120", longitude="4.3300",
+         municipality="Vlaardingen", province="Zuid-Holland", postcode="3135 AA",
          summary="Bewoners lopen samen avondrondes en signaleren wat beter kan.", goal="5000"),
     dict(slug="dorpshuis-de-kolk-middelburg", name="Dorpshuis De Kolk", theme="community",
-         municipality="Middelburg", province="Zeeland", postcode="4331 AA", latitude="51.4988", longitude="3.6110",
+         municipality="Middelburg", province="Zeeland", postcode="4331 AA",
          summary="Het dorpshuis als huiskamer van het dorp, gerund door vrijwilligers.", goal="19000"),
 ]
 # fmt: on
@@ -102,3 +99,39 @@ DEMO_DESCRIPTION = (
     "## Waar het geld naartoe gaat\n\n"
     "- materiaal en activiteiten\n- training van vrijwilligers\n- huur van de ruimte\n"
 )
+
+
+def demo_rsin(index: int) -> str:
+    """A distinct 9-digit demo RSIN per initiative."""
+    return f"8{index:08d}"
+
+
+def initiative_fields(index: int, row: dict) -> dict:
+    """The fields of the new-initiative form for one demo initiative."""
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "legal_name": f"Stichting {row['name']}",
+        "theme": row["theme"],
+        "summary": row["summary"],
+        "description": DEMO_DESCRIPTION.format(summary=row["summary"]),
+        "municipality": row["municipality"],
+        "province": row["province"],
+        "postcode": row["postcode"],
+        "funding_goal": row["goal"],
+        "website": f"https://{row['slug']}.example.nl",
+        "anbi": True,
+        "rsin": demo_rsin(index),
+    }
+
+
+def seed_initiatives(owner: User) -> list[Initiative]:
+    """Every demo initiative, created and published by `owner` where it does not exist yet."""
+    initiatives = []
+    for index, row in enumerate(DEMO_INITIATIVES):
+        initiative = db.session.scalar(select(Initiative).where(Initiative.slug == row["slug"]))
+        if initiative is None:
+            initiative = create_initiative(owner, initiative_fields(index, row))
+            set_status(initiative, owner, InitiativeStatus.PUBLISHED)
+        initiatives.append(initiative)
+    return initiatives
