@@ -183,7 +183,7 @@ def year_overview_table(overview: YearOverview) -> Table:
             yes if r["anbi"] else no,
             r["reference"],
             r["method"],
-            cents_to_decimal(r["net_cents"]),
+            cents_to_decimal(r["gift_cents"]),
         ]
         for r in overview.rows
     ]
