@@ -35,9 +35,10 @@ def payout_of(contribution) -> Payout | None:
 def assert_exact(contribution) -> None:
     """Ledger, net_cents, the split and the payout agree to the cent."""
     contribution = db.session.get(Contribution, contribution.id)
-    assert ledger_total(contribution.id) == contribution.net_cents
+    assert ledger_total(contribution.id) == contribution.balance_cents
+    assert contribution.net_cents == max(contribution.balance_cents, 0)
     split = contribution.split
-    assert split.total == contribution.received_cents
+    assert split.total == max(contribution.received_cents, 0)
     payout = payout_of(contribution)
     owed = payout.owed_cents if payout else 0
     assert owed == contribution.net_cents
@@ -160,3 +161,17 @@ def test_random_money_events_keep_ledger_and_payout_exact(seed, gift, initiative
         paid = answer(paid, refunds=[tuple(r) for r in refunds.values()],
                       chargebacks=list(chargebacks.values()))  # fmt: skip
         assert_exact(paid)
+
+
+def test_refunds_beyond_the_payment_go_below_zero_and_are_flagged(gift):
+    paid = gift(amount=2000, tip=200, fee=100)
+    paid = answer(
+        paid,
+        refunds=[("re_all_1", 2200, "EUR", "refunded")],
+        chargebacks=[("chb_too_1", 500, "EUR")],
+    )
+    assert paid.balance_cents == -500 == ledger_total(paid.id)
+    assert paid.net_cents == 0 and paid.flagged
+    in_sql = db.session.scalar(select(Contribution.balance_cents).where(Contribution.id == paid.id))
+    assert in_sql == -500
+    assert_exact(paid)
