@@ -127,3 +127,8 @@ def test_the_pseudonym_goes_once_nothing_points_at_it(app, person, initiative):
         report = purge_expired_data(now=later)
     assert (report.counts["donations"], report.counts["accounts"]) == (1, 1)
     assert db.session.get(User, person.id) is None
+
+
+def test_the_privacy_statement_names_the_retention_periods(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert 'data-testid="retention-periods"' in page and "7 jaar" in page
