@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(Path(app.instance_path), config))
 
     register_extensions(app)
+    register_edges(app)
     register_blueprints(app)
     register_api(app)
     register_errorhandlers(app)
@@ -67,6 +68,13 @@ def import_models() -> None:
     from marketplace.reporting import models as _reporting  # noqa: F401
 
 
+def register_edges(app: Flask) -> None:
+    """Input checks every request passes (ids the database holds, no NUL), before any route."""
+    from marketplace.inputs import register_edges as register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.donations.admin_views import bp as donation_admin_bp
@@ -111,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
 def register_api(app: Flask) -> None:
     """The JSON API under /api/v1: each domain's blueprint, bearer tokens, the OpenAPI document."""
     from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
+    from marketplace.api.spec import ErrorResponses
     from marketplace.donations.api import blp as donations_blp
     from marketplace.exchange.api import blp as exchange_blp
     from marketplace.extensions import api, csrf
@@ -124,7 +133,7 @@ def register_api(app: Flask) -> None:
     from marketplace.privacy.api import blp as privacy_blp
     from marketplace.reporting.api import blp as reporting_blp
 
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     app.before_request(reject_invalid_token)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     blueprints = (

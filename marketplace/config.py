@@ -82,6 +82,8 @@ def core_settings(instance_path: Path, overrides: dict, production: bool) -> dic
         "PASSWORD_HASH_COST": cost,
         "SQLALCHEMY_DATABASE_URI": database_url_from_env(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # GET /healthz waits this long (seconds) for the database before answering 503.
+        "HEALTHZ_DB_TIMEOUT": float(os.environ.get("HEALTHZ_DB_TIMEOUT", "0.5")),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(instance_path / "uploads")),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
@@ -133,6 +135,7 @@ def session_settings(production: bool) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PASSWORD_RESET_MAX_AGE": env_int("PASSWORD_RESET_MAX_AGE", 3600),
+        "EMAIL_CONFIRM_MAX_AGE": env_int("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600),
         # memory:// is per process; use redis:// when running several workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 
 from marketplace.extensions import db
@@ -115,3 +115,22 @@ def without_waiting_for_disk(session=None) -> None:
     session = session or db.session
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+LIKE_ESCAPE = "\\"
+
+
+def like_escape(text: str) -> str:
+    """`text` with LIKE's wildcards (`%`, `_`) and the escape character taken literally."""
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+
+
+def contains_text(column, text: str):
+    """Case-insensitive "column contains text" for every search box: what people type is matched
+    literally, so "100%" finds "100%" and "_" finds an underscore, not every row."""
+    pattern = f"%{like_escape(text.strip().lower())}%"
+    return func.lower(column).like(pattern, escape=LIKE_ESCAPE)

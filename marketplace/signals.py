@@ -50,8 +50,9 @@ email_confirmed = _signals.signal(
     "email-confirmed",
     doc="""An account holder has shown that an e-mail address is theirs.
 
-    Sent by `accounts.services.register_user` after its commit (at registration, until addresses
-    are confirmed by a link; then it belongs where the link is followed). Keyword arguments:
+    Sent by `accounts.services.mark_email_confirmed` after its commit, once per account: when the
+    confirmation link mailed at registration is opened (`accounts.registration.confirm_email`) or
+    a password reset link (it reached the address too). Keyword arguments:
     `user_id`, `email` (normalised, lower case). Donations links the guest gifts made with that
     address to the account.
     """,

@@ -222,7 +222,8 @@ def _next(prefix: str) -> str:
 def make_user():
     def factory(email=None, password=TEST_PASSWORD, name=None, role=Role.USER, locale="nl"):
         email = email or f"{_next('user')}@example.org"
-        return create_user(email, password, name or email.split("@")[0], Role(role), locale)
+        name = name or email.split("@")[0]
+        return create_user(email, password, name, Role(role), locale, confirmed=True)
 
     return factory
 

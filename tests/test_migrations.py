@@ -108,3 +108,28 @@ def test_catalog_migration_keeps_an_existing_catalog(tmp_path):
     shipped = len(shipped_catalog())
     assert metrics == (shipped, shipped) and proxies == shipped
     assert name == "Changed"
+
+
+EMAIL_CONFIRMATION_REVISION = "2f12328a5739"
+
+
+def test_accounts_made_before_email_confirmation_stay_able_to_log_in(tmp_path):
+    """The migration that adds `email_confirmed_at` counts every existing account as confirmed
+    (when it was made); only accounts registered after it wait for their link."""
+    path = tmp_path / "existing.db"
+    url = f"sqlite:///{path}"
+    before = flask("db", "upgrade", f"{EMAIL_CONFIRMATION_REVISION}-1", database_url=url)
+    assert before.returncode == 0, before.stderr[-2000:]
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO users (email, name, password_hash, role, locale, session_version, active,"
+            " created_at) VALUES ('oud@example.org', 'Oud', 'x', 'user', 'nl', 1, 1,"
+            " '2025-01-02 03:04:05.000000')"
+        )
+    upgrade = flask("db", "upgrade", database_url=url)
+    assert upgrade.returncode == 0, upgrade.stderr[-2000:]
+    with sqlite3.connect(path) as connection:
+        confirmed = connection.execute(
+            "SELECT email_confirmed_at FROM users WHERE email = 'oud@example.org'"
+        ).fetchone()[0]
+    assert confirmed is not None and confirmed.startswith("2025-01-02 03:04:05")

@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     # Bumped on logout and password change: every copy of an older log-in cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
+    # Set when the owner of the address opened the signed link (or an admin made the account);
+    # no log-in before it.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the person's account was erased: the row stays, without personal data, as the
     # pseudonym that the records the law makes us keep (gifts, receipts) still point at.
@@ -45,6 +48,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_admin(self) -> bool:

@@ -23,7 +23,7 @@ from marketplace.accounts.passwords import (
 )
 from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
-from marketplace.mail import Mail, send_mail
+from marketplace.mail import Mail, send_or_queue
 from marketplace.timeutil import utcnow
 
 TOKEN_PREFIX = "ib_"  # noqa: S105 (a prefix, not a secret)
@@ -54,9 +54,19 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_user(
-    email: str, password: str, name: str = "", role: Role = Role.USER, locale: str = "nl"
+    email: str,
+    password: str,
+    name: str = "",
+    role: Role = Role.USER,
+    locale: str = "nl",
+    *,
+    confirmed: bool = False,
 ) -> User:
-    """Create an account; raises InvalidInput when the e-mail is taken or the password weak."""
+    """Create an account; raises InvalidInput when the e-mail is taken or the password weak.
+
+    `confirmed` only where the address is known to be right (an admin's `users create`, the demo);
+    everyone else confirms it through the link of `register_account` before logging in.
+    """
     email = normalise_email(email)
     check_password_rules(password)
     if find_user_by_email(email):
@@ -68,18 +78,21 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         locale=locale,
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
     db.session.commit()
     return user
 
 
-def register_user(email: str, password: str, name: str = "", locale: str = "nl") -> User:
-    """A visitor's own registration: the account, then `signals.email_confirmed` (which adds the
-    gifts given as a guest with this address to the account)."""
-    user = create_user(email, password, name, locale=locale)
+def mark_email_confirmed(user: User) -> None:
+    """A link mailed to the address was opened: it is the account holder's. Commits, then sends
+    `signals.email_confirmed` (donations adds the gifts given as a guest with it); once only."""
+    if user.email_confirmed_at is not None:
+        return
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
     signals.notify(signals.email_confirmed, user_id=user.id, email=user.email)
-    return user
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -127,13 +140,13 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def _password_fingerprint(user: User) -> str:
+def password_fingerprint(user: User) -> str:
     """Part of the reset token, so a token stops working once the password has changed."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def make_reset_token(user: User) -> str:
-    return _reset_serializer().dumps({"uid": user.id, "fp": _password_fingerprint(user)})
+    return _reset_serializer().dumps({"uid": user.id, "fp": password_fingerprint(user)})
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -143,7 +156,7 @@ def user_for_reset_token(token: str) -> User | None:
     except (SignatureExpired, BadSignature):
         return None
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
-    if user is None or not hmac.compare_digest(data.get("fp", ""), _password_fingerprint(user)):
+    if user is None or not hmac.compare_digest(data.get("fp", ""), password_fingerprint(user)):
         return None
     return user
 
@@ -164,7 +177,7 @@ def request_password_reset(email: str) -> None:
                 "accounts/mail/reset_password.txt", user=user, link=link, minutes=minutes
             ),
         )
-    send_mail(mail)
+    send_or_queue(mail)
 
 
 def reset_password(token: str, new_password: str) -> User:
@@ -173,6 +186,7 @@ def reset_password(token: str, new_password: str) -> User:
         message = _("This reset link is invalid or has expired.")
         raise InvalidInput(message, {"token": [message]})
     set_password(user, new_password)
+    mark_email_confirmed(user)  # the link reached the address
     return user
 
 

@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from marketplace.accounts import services
+from marketplace.accounts import registration, services
 from marketplace.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -51,19 +51,38 @@ def show_errors(form, error: InvalidInput) -> None:
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(login_rate_limit, methods=["POST"])
 def register():
+    """Register: the same answer whether or not the address has an account."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            email = registration.register_account(
                 form.email.data, form.password.data, form.name.data, locale=select_locale()
             )
         except InvalidInput as error:
             show_errors(form, error)
         else:
-            login_user(user)
-            flash(_("Welcome to Impactbeurs, %(name)s!", name=user.name), "success")
-            return redirect(url_for("accounts.account"))
+            flash(
+                _(
+                    "Almost done: we have sent an e-mail to %(email)s. Open the link in it to "
+                    "confirm your address, then log in.",
+                    email=email,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/confirm/<token>")
+def confirm(token: str):
+    """The link from the confirmation mail: the address is confirmed, log-in is open."""
+    if registration.confirm_email(token) is None:
+        flash(
+            _("This confirmation link is invalid or has expired. Log in to get a new one."), "error"
+        )
+    else:
+        flash(_("Your e-mail address is confirmed. You can log in now."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,11 +91,16 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is None:
+            flash(_("E-mail address or password is not correct."), "error")
+        elif not user.is_confirmed:
+            registration.send_confirmation(user)
+            message = _("Confirm your e-mail address first: we have sent you a new link.")
+            flash(message, "warning")
+        else:
             login_user(user)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data, url_for("accounts.account")))
-        flash(_("E-mail address or password is not correct."), "error")
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
 

@@ -2,19 +2,37 @@
 
 from decimal import Decimal
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
+from marketplace.inputs import DB_INTEGER_MAX, DB_INTEGER_MIN
 from marketplace.money import format_cents
 
 
-class CentsAsDecimalString(fields.Field):
+class Integer(fields.Integer):
+    """Every integer of the API, within what the database holds: an id of 20922789887999 is a 422
+    naming the field, never a database overflow (a 500). `minimum`/`maximum` narrow the bounds;
+    the OpenAPI document shows them."""
+
+    def __init__(self, *, minimum: int = DB_INTEGER_MIN, maximum: int = DB_INTEGER_MAX, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Range(min=minimum, max=maximum))
+
+
+class Id(Integer):
+    """A reference to a row: 1 up to the largest id the database holds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(minimum=1, **kwargs)
+
+
+class CentsAsDecimalString(fields.String):
     """Integer cents in the database, a decimal string ("5000.00") in JSON."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else format_cents(value)
 
 
-class DecimalString(fields.Field):
+class DecimalString(fields.String):
     """A Decimal as a string in JSON, never a float."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -24,8 +42,8 @@ class DecimalString(fields.Field):
 
 
 class PaginationQuery(Schema):
-    page = fields.Integer(load_default=1, validate=lambda n: n >= 1)
-    per_page = fields.Integer(load_default=20, validate=lambda n: 1 <= n <= 100)
+    page = Integer(load_default=1, minimum=1)
+    per_page = Integer(load_default=20, minimum=1, maximum=100)
 
 
 def page_envelope(pagination, items: list) -> dict:

@@ -22,7 +22,7 @@ def seed_accounts() -> dict[str, User]:
     for email, name, role, kind in DEMO_ACCOUNTS:
         user = find_user_by_email(email)
         if user is None:
-            user = create_user(email, DEMO_PASSWORD, name, Role(role))
+            user = create_user(email, DEMO_PASSWORD, name, Role(role), confirmed=True)
             if kind == "initiative owner":
                 # She runs all 24 demo initiatives and has switched their monthly reports off
                 # (at /impact-reports/preferences): 24 PDFs a month would be most of the load.

@@ -25,6 +25,8 @@ def checkout_rate_limit() -> str:
 @limiter.limit(checkout_rate_limit)
 @blp.arguments(DonationInputSchema)
 @blp.response(201, DonationSchema)
+@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="CHECKOUT_RATE_LIMIT reached")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The provider is unreachable")
 @blp.doc(security=[{"bearerAuth": []}])
 def create_donation(data):
     """Start a gift (`amount`, optional `tip` for the platform on top); send the donor to

@@ -2,12 +2,18 @@
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import CentsAsDecimalString, NumberOrString, PaginationQuery
+from marketplace.api.schemas import (
+    CentsAsDecimalString,
+    Id,
+    Integer,
+    NumberOrString,
+    PaginationQuery,
+)
 from marketplace.donations.urls import public_url
 
 
 class DonationInputSchema(Schema):
-    initiative_id = fields.Integer(required=True, strict=True)
+    initiative_id = Id(required=True, strict=True)
     amount = NumberOrString(required=True)
     tip = NumberOrString(load_default=None, allow_none=True)  # for the platform, on top
     currency = fields.String(load_default="EUR", validate=validate.Length(equal=3))
@@ -15,20 +21,22 @@ class DonationInputSchema(Schema):
     interval = fields.String(load_default="once", validate=validate.OneOf(["once", "monthly"]))
     anonymous = fields.Boolean(load_default=False)
     message = fields.String(load_default="", validate=validate.Length(max=1000))
-    organisation_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    organisation_id = Id(load_default=None, allow_none=True, strict=True)
 
 
 class DonationSchema(Schema):
-    id = fields.Integer()
-    initiative_id = fields.Integer()
-    organisation_id = fields.Integer(allow_none=True)
+    id = Integer()
+    initiative_id = Integer()
+    organisation_id = Integer(allow_none=True)
     amount = CentsAsDecimalString(attribute="amount_cents")  # the gift
     tip = CentsAsDecimalString(attribute="tip_cents")  # for the platform, paid on top
     fee = CentsAsDecimalString(attribute="fee_cents")  # the platform's fee, out of the gift
     total = CentsAsDecimalString(attribute="charged_cents")  # what the donor pays
     currency = fields.String()
-    status = fields.Function(lambda c: c.status.value)
-    interval = fields.Function(lambda c: c.interval.value)
+    status = fields.Function(lambda c: c.status.value, metadata={"type": "string"})
+    interval = fields.Function(
+        lambda c: c.interval.value, metadata={"type": "string", "enum": ["once", "monthly"]}
+    )
     method = fields.String()
     provider = fields.String()
     anonymous = fields.Boolean()
@@ -40,7 +48,11 @@ class DonationSchema(Schema):
     # Refunds and chargebacks exceeded the payment (it counts as zero) or another problem: an
     # admin looks at it and resolves it.
     flagged = fields.Boolean()
-    checkout_url = fields.Method("get_checkout_url")
+    checkout_url = fields.Method(
+        "get_checkout_url",
+        allow_none=True,
+        metadata={"type": "string", "description": "while the gift is open"},
+    )
     created_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)
 
@@ -55,10 +67,10 @@ class DonationSchema(Schema):
 
 class DonationPageSchema(Schema):
     items = fields.List(fields.Nested(DonationSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+    page = Integer()
+    per_page = Integer()
+    total = Integer()
+    pages = Integer()
 
 
 class DonationQuerySchema(PaginationQuery):

@@ -4,19 +4,19 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields
 
-from marketplace.api.schemas import CentsAsDecimalString, DecimalString
+from marketplace.api.schemas import CentsAsDecimalString, DecimalString, Integer
 
 CENT = Decimal("0.01")
 
 
-class EuroString(fields.Field):
+class EuroString(fields.String):
     """A euro amount (Decimal) as a string rounded to the cent."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else str(Decimal(value).quantize(CENT))
 
 
-class MonthString(fields.Field):
+class MonthString(fields.String):
     """A first-of-month date as "YYYY-MM"."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -30,21 +30,21 @@ class QuoteQuerySchema(Schema):
 
 
 class QuoteSchema(Schema):
-    initiative_id = fields.Integer()
+    initiative_id = Integer()
     name = fields.String()
     theme = fields.String()
     municipality = fields.String()
-    social_return = DecimalString()
-    change_3m = DecimalString()
-    change_12m = DecimalString()
+    social_return = DecimalString(allow_none=True)
+    change_3m = DecimalString(allow_none=True)
+    change_12m = DecimalString(allow_none=True)
     inputs = CentsAsDecimalString(attribute="inputs_cents")
-    evidence_level = fields.Integer(allow_none=True)
+    evidence_level = Integer(allow_none=True)
 
 
 class LicensedSchema(Schema):
     licence = fields.String()
     licence_url = fields.String()
-    as_of = MonthString()
+    as_of = MonthString(allow_none=True)
 
 
 class QuoteListSchema(LicensedSchema):

@@ -14,6 +14,7 @@ from marketplace.exchange import board, opendata
 from marketplace.exchange.models import ALL
 from marketplace.i18n import babel_locale_name
 from marketplace.initiatives.models import THEME_LABELS, Theme
+from marketplace.inputs import int_arg, page_arg
 from marketplace.numbers import format_fraction_percent
 from marketplace.pagecache import cached_page, do_not_cache
 
@@ -48,7 +49,7 @@ def _theme_arg() -> str | None:
 @cached_page(lambda **_args: ["exchange"])
 def home():
     """The board: quoted initiatives, sortable and filterable, with the index summary."""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     current = board.board(
         theme=_theme_arg(),
         province=request.args.get("province") or None,
@@ -140,8 +141,7 @@ def municipality(slug: str):
 def map_page():
     """Discover nearby: a map of initiatives and a search by postcode or place with distance."""
     query = (request.args.get("q") or "").strip()
-    radius = request.args.get("radius", 25, type=int) or 25
-    radius = min(max(radius, 1), 200)
+    radius = int_arg("radius", 25, minimum=1, maximum=200)
     place = geo.locate(query) if query else None
     if place is not None and place.source == "table":
         do_not_cache()  # the geocoder was down: the next visitor should get its answer

@@ -1,9 +1,10 @@
 """JSON API for the shared figures: an initiative's social return."""
 
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from marketplace.api.auth import api_user_or_anonymous
-from marketplace.figures.schemas import social_return_json
+from marketplace.figures.schemas import SocialReturnSchema, social_return_json
 from marketplace.figures.social_return import social_return as initiative_social_return
 from marketplace.initiatives.services import get_initiative
 
@@ -11,8 +12,9 @@ blp = Blueprint("api_figures", __name__, url_prefix="/api/v1", description="Soci
 
 
 @blp.route("/initiatives/<int:initiative_id>/social-return")
-@blp.response(200)
+@blp.response(200, SocialReturnSchema)
 def social_return(initiative_id: int):
     """Inputs, present value, NPV, SROI ratio, payback, breakdowns, sensitivity, monthly series."""
     initiative = get_initiative(initiative_id, api_user_or_anonymous())
-    return social_return_json(initiative_social_return(initiative))
+    # Already plain strings: answered as built, the schema documents it.
+    return jsonify(social_return_json(initiative_social_return(initiative)))

@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+from marshmallow import Schema, fields
+
+from marketplace.api.schemas import Integer
 from marketplace.impact import sroi
 from marketplace.impact.schemas import plain
 
@@ -74,3 +77,56 @@ def social_return_json(figures) -> dict:
             for point in figures.series
         ],
     }
+
+
+# The document's shape for the OpenAPI document (social_return_json builds it; every number is a
+# decimal string, null where it is undefined).
+
+
+class MetricValueSchema(Schema):
+    metric = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    value_kind = fields.String()
+    quantity = fields.String(allow_none=True)
+    present_value = fields.String()
+    valued = fields.Boolean()
+    proxy_versions = fields.List(Integer(allow_none=True))
+
+
+class SensitivitySchema(Schema):
+    parameter = fields.String()
+    change = fields.String(metadata={"example": "+10pp"})
+    sroi_ratio = fields.String(allow_none=True)
+    present_value = fields.String()
+
+
+class EvidenceLevelSchema(Schema):
+    report_id = Integer()
+    period_start = fields.String(metadata={"format": "date"})
+    period_end = fields.String(metadata={"format": "date"})
+    evidence_level = Integer(allow_none=True)
+
+
+class SocialReturnPointSchema(Schema):
+    month = fields.String(metadata={"example": "2025-01"})
+    inputs = fields.String()
+    social_value = fields.String()
+    sroi_ratio = fields.String(allow_none=True)
+
+
+class SocialReturnSchema(Schema):
+    inputs = fields.String()
+    inputs_platform = fields.String()
+    inputs_declared = fields.String()
+    present_value = fields.String()
+    net_present_value = fields.String()
+    sroi_ratio = fields.String(allow_none=True)
+    payback_months = fields.String(allow_none=True)
+    discount_rate = fields.String()
+    by_metric = fields.List(fields.Nested(MetricValueSchema))
+    by_value_kind = fields.Dict(keys=fields.String(), values=fields.String())
+    sensitivity = fields.List(fields.Nested(SensitivitySchema))
+    unvalued_metrics = fields.List(fields.String())
+    evidence_levels = fields.List(fields.Nested(EvidenceLevelSchema))
+    series = fields.List(fields.Nested(SocialReturnPointSchema))

@@ -1,6 +1,6 @@
 """JSON API for impact: the metric catalog, declared outcomes and inputs, reports, social return."""
 
-from flask import request
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
@@ -134,15 +134,16 @@ def remove_input(initiative_id: int, input_id: int):
 
 
 @blp.route("/initiatives/<int:initiative_id>/outcome-reports")
-@blp.response(200)
+@blp.response(200, ReportSchema(many=True))
 def list_reports(initiative_id: int):
-    """Reports of an initiative: all for its owners and verifiers, accepted ones for others."""
+    """Reports of an initiative: all for its owners and verifiers, accepted ones for others
+    (without note, evidence, events and rejection reason)."""
     user = api_user_or_anonymous()
     initiative = get_initiative(initiative_id, user)
     found = reports.reports_for_initiative(initiative, user)
     privileged = user.is_authenticated and (user.is_verifier or initiative.is_owned_by(user))
     schema = ReportSchema(many=True) if privileged else PublicReportSchema(many=True)
-    return schema.dump(found)
+    return jsonify(schema.dump(found))
 
 
 @blp.route("/initiatives/<int:initiative_id>/outcome-reports", methods=["POST"])

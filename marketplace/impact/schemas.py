@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import CentsAsDecimalString, NumberOrString
+from marketplace.api.schemas import CentsAsDecimalString, Integer, NumberOrString
 from marketplace.impact.models import InputKind, ReportPeriod, ValueKind
 from marketplace.initiatives.models import Theme
 
@@ -28,12 +28,12 @@ def euros_per_unit(value) -> str | None:
     return format(number, "f")
 
 
-class ProxyDecimal(fields.Field):
+class ProxyDecimal(fields.String):
     def _serialize(self, value, attr, obj, **kwargs):
         return euros_per_unit(value)
 
 
-class PlainDecimal(fields.Field):
+class PlainDecimal(fields.String):
     """A Decimal column as a plain decimal string ("0.25", "120"), never a float."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -45,9 +45,9 @@ def _proxy(metric):
 
 
 class ProxyVersionSchema(Schema):
-    id = fields.Integer()
-    value = ProxyDecimal()
-    price_year = fields.Integer(allow_none=True)
+    id = Integer()
+    value = ProxyDecimal(allow_none=True)
+    price_year = Integer(allow_none=True)
     basis = fields.String()
     source_title = fields.String()
     source_url = fields.String()
@@ -57,31 +57,49 @@ class ProxyVersionSchema(Schema):
 
 class MetricSchema(Schema):
     code = fields.String()
-    theme = fields.Function(lambda m: m.theme.value)
+    theme = fields.Function(lambda m: m.theme.value, metadata={"type": "string"})
     name = fields.String()
     name_nl = fields.String()
     name_en = fields.String()
     unit = fields.String()
-    iris_id = fields.Function(lambda m: m.iris_id or None)
-    value_kind = fields.Function(lambda m: m.value_kind.value)
+    iris_id = fields.Function(
+        lambda m: m.iris_id or None, allow_none=True, metadata={"type": "string"}
+    )
+    value_kind = fields.Function(lambda m: m.value_kind.value, metadata={"type": "string"})
     proxy_value = fields.Function(
         lambda m: (
             None if not _proxy(m) or _proxy(m).value is None else euros_per_unit(_proxy(m).value)
-        )
+        ),
+        allow_none=True,
+        metadata={"type": "string"},
     )
-    price_year = fields.Function(lambda m: _proxy(m).price_year if _proxy(m) else None)
-    source = fields.Function(lambda m: _proxy(m).source_title if _proxy(m) else "")
-    source_url = fields.Function(lambda m: _proxy(m).source_url if _proxy(m) else "")
-    proxy_basis = fields.Function(lambda m: _proxy(m).basis if _proxy(m) else "")
+    price_year = fields.Function(
+        lambda m: _proxy(m).price_year if _proxy(m) else None,
+        allow_none=True,
+        metadata={"type": "integer"},
+    )
+    source = fields.Function(
+        lambda m: _proxy(m).source_title if _proxy(m) else "", metadata={"type": "string"}
+    )
+    source_url = fields.Function(
+        lambda m: _proxy(m).source_url if _proxy(m) else "", metadata={"type": "string"}
+    )
+    proxy_basis = fields.Function(
+        lambda m: _proxy(m).basis if _proxy(m) else "", metadata={"type": "string"}
+    )
     proxy_valid_from = fields.Function(
-        lambda m: _proxy(m).valid_from.isoformat() if _proxy(m) else None
+        lambda m: _proxy(m).valid_from.isoformat() if _proxy(m) else None,
+        allow_none=True,
+        metadata={"type": "string", "format": "date"},
     )
-    proxy_version_id = fields.Function(lambda m: _proxy(m).id if _proxy(m) else None)
+    proxy_version_id = fields.Function(
+        lambda m: _proxy(m).id if _proxy(m) else None, allow_none=True, metadata={"type": "integer"}
+    )
     default_deadweight = PlainDecimal()
     default_displacement = PlainDecimal()
     default_attribution = PlainDecimal()
     default_drop_off = PlainDecimal()
-    default_duration_years = fields.Integer()
+    default_duration_years = Integer()
     active = fields.Boolean()
 
 
@@ -123,16 +141,16 @@ class MetricPatchSchema(MetricInputSchema):
 
 
 class OutcomeSchema(Schema):
-    id = fields.Integer()
-    metric = fields.Function(lambda o: o.metric.code)
-    metric_name = fields.Function(lambda o: o.metric.name)
-    unit = fields.Function(lambda o: o.metric.unit)
-    value_kind = fields.Function(lambda o: o.metric.value_kind.value)
+    id = Integer()
+    metric = fields.Function(lambda o: o.metric.code, metadata={"type": "string"})
+    metric_name = fields.Function(lambda o: o.metric.name, metadata={"type": "string"})
+    unit = fields.Function(lambda o: o.metric.unit, metadata={"type": "string"})
+    value_kind = fields.Function(lambda o: o.metric.value_kind.value, metadata={"type": "string"})
     deadweight = PlainDecimal()
     displacement = PlainDecimal()
     attribution = PlainDecimal()
     drop_off = PlainDecimal()
-    duration_years = fields.Integer()
+    duration_years = Integer()
     justification = fields.String()
 
 
@@ -147,12 +165,12 @@ class OutcomeInputSchema(Schema):
 
 
 class InputSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     source = fields.String()
     amount = CentsAsDecimalString(attribute="amount_cents")
     currency = fields.String()
     received_on = fields.Date()
-    kind = fields.Function(lambda i: i.kind.value)
+    kind = fields.Function(lambda i: i.kind.value, metadata={"type": "string"})
     note = fields.String()
 
 
@@ -188,62 +206,70 @@ class ReportPatchSchema(ReportInputSchema):
 class ReviewInputSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(["accepted", "rejected"]))
     reason = fields.String(load_default="")
-    evidence_level = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=5))
+    evidence_level = Integer(allow_none=True, minimum=1, maximum=5)
 
 
 class ReportValueSchema(Schema):
-    metric = fields.Function(lambda v: v.metric.code)
+    metric = fields.Function(lambda v: v.metric.code, metadata={"type": "string"})
     quantity = PlainDecimal()
-    proxy_id = fields.Integer(allow_none=True)
+    proxy_id = Integer(allow_none=True)
     proxy_value = fields.Function(
         lambda v: (
             None if v.proxy is None or v.proxy.value is None else euros_per_unit(v.proxy.value)
-        )
+        ),
+        allow_none=True,
+        metadata={"type": "string"},
     )
-    deadweight = PlainDecimal()
-    displacement = PlainDecimal()
-    attribution = PlainDecimal()
-    drop_off = PlainDecimal()
-    duration_years = fields.Integer(allow_none=True)
+    deadweight = PlainDecimal(allow_none=True)
+    displacement = PlainDecimal(allow_none=True)
+    attribution = PlainDecimal(allow_none=True)
+    drop_off = PlainDecimal(allow_none=True)
+    duration_years = Integer(allow_none=True)
 
 
 class ReportEventSchema(Schema):
     action = fields.String()
-    user_id = fields.Integer(allow_none=True)
-    changes = fields.Raw()
+    user_id = Integer(allow_none=True)
+    changes = fields.Dict(metadata={"description": "what changed, field by field"})
     created_at = fields.DateTime()
 
 
 class ReportSchema(Schema):
-    id = fields.Integer()
-    initiative_id = fields.Integer()
-    period = fields.Function(lambda r: r.period.value)
+    id = Integer()
+    initiative_id = Integer()
+    period = fields.Function(lambda r: r.period.value, metadata={"type": "string"})
     period_start = fields.Date()
     period_end = fields.Date()
-    status = fields.Function(lambda r: r.status.value)
+    status = fields.Function(lambda r: r.status.value, metadata={"type": "string"})
     values = fields.List(fields.Nested(ReportValueSchema))
-    evidence_url = fields.Function(lambda r: r.evidence_url or None)
+    evidence_url = fields.Function(
+        lambda r: r.evidence_url or None, allow_none=True, metadata={"type": "string"}
+    )
     evidence_file = fields.Function(
-        lambda r: f"/reports/{r.id}/evidence" if r.evidence_filename else None
+        lambda r: f"/reports/{r.id}/evidence" if r.evidence_filename else None,
+        allow_none=True,
+        metadata={"type": "string"},
     )
     note = fields.String()
-    evidence_level = fields.Integer(allow_none=True)
-    rejection_reason = fields.Function(lambda r: r.rejection_reason or None)
+    evidence_level = Integer(allow_none=True)
+    rejection_reason = fields.Function(
+        lambda r: r.rejection_reason or None, allow_none=True, metadata={"type": "string"}
+    )
     created_at = fields.DateTime()
-    submitted_at = fields.DateTime()
-    reviewed_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
+    reviewed_at = fields.DateTime(allow_none=True)
     events = fields.List(fields.Nested(ReportEventSchema))
 
 
 class PublicReportSchema(Schema):
     """What everyone may see of an accepted report."""
 
-    id = fields.Integer()
-    initiative_id = fields.Integer()
-    period = fields.Function(lambda r: r.period.value)
+    id = Integer()
+    initiative_id = Integer()
+    period = fields.Function(lambda r: r.period.value, metadata={"type": "string"})
     period_start = fields.Date()
     period_end = fields.Date()
-    status = fields.Function(lambda r: r.status.value)
+    status = fields.Function(lambda r: r.status.value, metadata={"type": "string"})
     values = fields.List(fields.Nested(ReportValueSchema))
-    evidence_level = fields.Integer(allow_none=True)
-    reviewed_at = fields.DateTime()
+    evidence_level = Integer(allow_none=True)
+    reviewed_at = fields.DateTime(allow_none=True)

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from marketplace import signals
 from marketplace.accounts.models import User
 from marketplace.accounts.services import find_user_by_email
+from marketplace.db import contains_text
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.geo import GeocoderUnavailable, Place, geocode
@@ -290,12 +291,11 @@ def search_initiatives(
     if municipality:
         query = query.where(func.lower(Initiative.municipality) == municipality.strip().lower())
     if q:
-        pattern = f"%{q.strip().lower()}%"
         query = query.where(
             or_(
-                func.lower(Initiative.name).like(pattern),
-                func.lower(Initiative.summary).like(pattern),
-                func.lower(Initiative.municipality).like(pattern),
+                contains_text(Initiative.name, q),
+                contains_text(Initiative.summary, q),
+                contains_text(Initiative.municipality, q),
             )
         )
     query = query.order_by(Initiative.published_at.desc(), Initiative.id.desc())

@@ -11,6 +11,7 @@ from marketplace.initiatives import services
 from marketplace.initiatives.forms import CoOwnerForm, InitiativeForm
 from marketplace.initiatives.models import THEME_LABELS, InitiativeStatus
 from marketplace.initiatives.page import page_sections
+from marketplace.inputs import page_arg
 from marketplace.pagecache import cached_page
 from marketplace.uploads import stored_path
 
@@ -20,7 +21,7 @@ bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 @bp.route("")
 @cached_page(lambda: ["initiatives"])
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     filters = {
         "theme": request.args.get("theme") or None,
         "municipality": request.args.get("municipality") or None,

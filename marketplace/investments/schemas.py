@@ -6,7 +6,7 @@ services'. Output schemas dump the dicts of `serialize` and document their field
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import NumberOrString, PaginationQuery
+from marketplace.api.schemas import Id, Integer, NumberOrString, PaginationQuery
 
 TEXT = fields.String
 MONEY = fields.String  # "25.00"
@@ -20,7 +20,7 @@ class OfferFieldsSchema(Schema):
     maximum = NumberOrString(metadata={"description": "per subscription"})
     unit_price = NumberOrString(allow_none=True, metadata={"description": "shares and bonds"})
     interest_rate = NumberOrString(metadata={"description": 'yearly percentage, "4.50"'})
-    term_months = fields.Integer(allow_none=True, strict=True)
+    term_months = Integer(allow_none=True, strict=True)
     repayment = fields.String(allow_none=True, metadata={"description": "annuity|linear|bullet"})
     frequency = fields.String(allow_none=True, metadata={"description": "monthly|quarterly|yearly"})
     opens_at = fields.String(metadata={"description": "ISO 8601; a bare date is Amsterdam time"})
@@ -31,7 +31,7 @@ class OfferFieldsSchema(Schema):
 
 
 class OfferInputSchema(OfferFieldsSchema):
-    initiative_id = fields.Integer(required=True, strict=True)
+    initiative_id = Id(required=True, strict=True)
 
 
 class OfferPatchSchema(OfferFieldsSchema):
@@ -45,8 +45,8 @@ class OfferQuerySchema(PaginationQuery):
 
 
 class OfferSchema(Schema):
-    id = fields.Integer()
-    initiative_id = fields.Integer()
+    id = Id()
+    initiative_id = Id()
     initiative_name = TEXT()
     theme = TEXT()
     kind = TEXT()
@@ -58,7 +58,7 @@ class OfferSchema(Schema):
     maximum = MONEY()
     unit_price = MONEY(allow_none=True)
     interest_rate = TEXT()
-    term_months = fields.Integer(allow_none=True)
+    term_months = Integer(allow_none=True)
     repayment = TEXT(allow_none=True)
     frequency = TEXT(allow_none=True)
     opens_at = TEXT()
@@ -69,8 +69,8 @@ class OfferSchema(Schema):
     subscribed = MONEY(metadata={"description": "paid: reserved or invested"})
     pending = MONEY(metadata={"description": "payments under way"})
     remaining = MONEY(metadata={"description": "room for new subscriptions"})
-    sheet_version = fields.Integer(allow_none=True, metadata={"description": "approved sheet"})
-    pending_sheet_version = fields.Integer(allow_none=True)
+    sheet_version = Integer(allow_none=True, metadata={"description": "approved sheet"})
+    pending_sheet_version = Integer(allow_none=True)
     review_note = TEXT(allow_none=True)
     funded = MONEY(allow_none=True)
     repayment_start = TEXT(allow_none=True)
@@ -80,34 +80,34 @@ class OfferSchema(Schema):
 
 class OfferPageSchema(Schema):
     items = fields.List(fields.Nested(OfferSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+    page = Integer()
+    per_page = Integer()
+    total = Integer()
+    pages = Integer()
 
 
 class SubscriptionInputSchema(Schema):
     amount = NumberOrString(load_default=None, allow_none=True, metadata={"example": "500.00"})
-    units = fields.Integer(load_default=None, allow_none=True, strict=True)
+    units = Integer(load_default=None, allow_none=True, strict=True)
     method = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
     acknowledge_risk = fields.Boolean(
         load_default=False, metadata={"description": "needed above the risk warning threshold"}
     )
-    organisation_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    organisation_id = Integer(load_default=None, allow_none=True, strict=True)
 
 
 class SubscriptionSchema(Schema):
-    id = fields.Integer()
-    offer_id = fields.Integer()
-    organisation_id = fields.Integer(allow_none=True)
+    id = Id()
+    offer_id = Integer()
+    organisation_id = Integer(allow_none=True)
     kind = TEXT()
     amount = MONEY()
-    units = fields.Integer(allow_none=True)
+    units = Integer(allow_none=True)
     currency = TEXT()
     status = TEXT()
     checkout_url = TEXT(allow_none=True)
     reflection_ends_at = TEXT()
-    sheet_version = fields.Integer()
+    sheet_version = Integer()
     paid = MONEY()
     refunded = MONEY()
     created_at = TEXT()
@@ -117,10 +117,10 @@ class SubscriptionSchema(Schema):
 
 class SubscriptionPageSchema(Schema):
     items = fields.List(fields.Nested(SubscriptionSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+    page = Integer()
+    per_page = Integer()
+    total = Integer()
+    pages = Integer()
 
 
 class ScheduleQuerySchema(Schema):
@@ -130,7 +130,7 @@ class ScheduleQuerySchema(Schema):
 
 
 class InstalmentSchema(Schema):
-    number = fields.Integer()
+    number = Integer()
     due_date = TEXT()
     interest = MONEY()
     principal = MONEY()
@@ -142,13 +142,13 @@ class InstalmentSchema(Schema):
 
 
 class ScheduleSchema(Schema):
-    offer_id = fields.Integer()
+    offer_id = Integer()
     basis = TEXT(metadata={"description": "subscriptions | target | amount"})
     principal = MONEY()
     interest_rate = TEXT()
     repayment = TEXT()
     frequency = TEXT()
-    term_months = fields.Integer()
+    term_months = Integer()
     start_date = TEXT()
     total_interest = MONEY()
     total = MONEY()
@@ -163,14 +163,14 @@ class RepaymentInputSchema(Schema):
 
 
 class ShareSchema(Schema):
-    subscription_id = fields.Integer()
+    subscription_id = Integer()
     interest = MONEY()
     principal = MONEY()
 
 
 class RepaymentSchema(Schema):
-    id = fields.Integer()
-    offer_id = fields.Integer()
+    id = Id()
+    offer_id = Integer()
     amount = MONEY()
     paid_on = TEXT()
     note = TEXT()
@@ -191,7 +191,7 @@ class QuestionSchema(Schema):
 
 class KnowledgeTestSchema(Schema):
     version = TEXT()
-    pass_mark = fields.Integer(metadata={"description": "correct answers needed"})
+    pass_mark = Integer(metadata={"description": "correct answers needed"})
     questions = fields.List(fields.Nested(QuestionSchema))
 
 
@@ -208,9 +208,9 @@ class ResultSchema(Schema):
 
 class KnowledgeTestResultSchema(Schema):
     passed = fields.Boolean()
-    correct = fields.Integer()
-    questions = fields.Integer()
-    pass_mark = fields.Integer()
+    correct = Integer()
+    questions = Integer()
+    pass_mark = Integer()
     valid_until = TEXT(allow_none=True)
     results = fields.List(fields.Nested(ResultSchema))
 

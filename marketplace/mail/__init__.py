@@ -6,7 +6,12 @@ caller's transaction, and `deliver_due_mail` (the `mail-outbox` job) sends it;
 `deliver_after_response` sends a queued message once the current response is out.
 """
 
-from marketplace.mail.outbox import deliver_after_response, deliver_due_mail, queue_mail
+from marketplace.mail.outbox import (
+    deliver_after_response,
+    deliver_due_mail,
+    queue_mail,
+    send_or_queue,
+)
 from marketplace.mail.transport import Attachment, Mail, send_mail
 
 __all__ = [
@@ -16,4 +21,5 @@ __all__ = [
     "deliver_due_mail",
     "queue_mail",
     "send_mail",
+    "send_or_queue",
 ]

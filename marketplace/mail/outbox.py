@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace import signals
 from marketplace.extensions import db
 from marketplace.mail.models import MailAttachment, MailMessage, MailStatus
-from marketplace.mail.transport import Attachment, Mail, build_message, transmit
+from marketplace.mail.transport import Attachment, Mail, build_message, send_mail, transmit
 from marketplace.timeutil import utcnow
 
 DEFAULT_MAX_ATTEMPTS = 8
@@ -40,6 +40,16 @@ def backoff_delay(attempts: int) -> timedelta:
     base = _config("MAIL_BACKOFF_SECONDS", DEFAULT_BACKOFF_SECONDS)
     seconds = min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS)
     return timedelta(seconds=seconds)
+
+
+def send_or_queue(mail: Mail) -> None:
+    """Send now; when the mail server cannot be reached, leave the mail in the outbox for the
+    `mail-outbox` job, so a request never fails (nor answers differently) because SMTP is down."""
+    try:
+        send_mail(mail)
+    except OSError:  # smtplib's errors are OSErrors too
+        current_app.logger.warning("mail server unreachable, queued: %s", mail.subject)
+        queue_mail(mail, commit=True)
 
 
 def queue_mail(

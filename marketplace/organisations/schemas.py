@@ -2,11 +2,12 @@
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.api.schemas import Integer
 from marketplace.organisations.models import ALL_ROLES, OrganisationKind
 
 
 class OrganisationSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     slug = fields.String()
     kind = fields.String()
@@ -23,10 +24,10 @@ class OrganisationInputSchema(Schema):
 
 
 class MemberSchema(Schema):
-    user_id = fields.Integer()
-    name = fields.Function(lambda m: m.user.name)
-    email = fields.Function(lambda m: m.user.email)
-    role = fields.Function(lambda m: m.role.value)
+    user_id = Integer()
+    name = fields.Function(lambda m: m.user.name, metadata={"type": "string"})
+    email = fields.Function(lambda m: m.user.email, metadata={"type": "string"})
+    role = fields.Function(lambda m: m.role.value, metadata={"type": "string", "enum": ALL_ROLES})
     created_at = fields.DateTime()
 
 
@@ -36,9 +37,9 @@ class InviteInputSchema(Schema):
 
 
 class InvitationSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     email = fields.String()
-    role = fields.Function(lambda i: i.role.value)
+    role = fields.Function(lambda i: i.role.value, metadata={"type": "string", "enum": ALL_ROLES})
     created_at = fields.DateTime()
     expires_at = fields.DateTime()
 

@@ -19,6 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.services import normalise_email
 from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
+from marketplace.inputs import as_id
 from marketplace.mail import Mail, send_mail
 from marketplace.organisations.models import (
     ALL_ROLES,
@@ -93,10 +94,9 @@ def require_member(org_id, user, roles=ALL_ROLES) -> Organisation:
     """
     if not getattr(user, "is_authenticated", False):
         raise NotFound(_("This organisation does not exist."))
-    try:
-        org_id = int(org_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("This organisation does not exist.")) from None
+    org_id = as_id(org_id)
+    if org_id is None:
+        raise NotFound(_("This organisation does not exist."))
     row = db.session.execute(
         select(Organisation, Membership.role)
         .join(Membership)
@@ -323,10 +323,8 @@ def _owner_count(org_id: int) -> int:
 
 
 def _target(organisation: Organisation, user_id) -> Membership:
-    try:
-        membership = _membership(organisation.id, int(user_id))
-    except (TypeError, ValueError):
-        membership = None
+    user_id = as_id(user_id)
+    membership = None if user_id is None else _membership(organisation.id, user_id)
     if membership is None:
         raise NotFound(_("This member does not exist."))
     return membership

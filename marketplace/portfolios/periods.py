@@ -9,6 +9,7 @@ from marketplace.errors import InvalidInput
 from marketplace.timeutil import month_range, month_start, to_amsterdam, utcnow
 
 MAX_MONTHS = 240
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # months a portfolio can mean; beyond, date maths overflows
 
 
 def current_month() -> date:
@@ -21,7 +22,10 @@ def parse_month(text: str | None, field_name: str) -> date | None:
         return None
     try:
         parts = str(text).strip().split("-")
-        return date(int(parts[0]), int(parts[1]), 1)
+        month = date(int(parts[0]), int(parts[1]), 1)
+        if not FIRST_YEAR <= month.year <= LAST_YEAR:
+            raise ValueError(month.year)
+        return month
     except (ValueError, IndexError):
         message = _("Use a month like 2024-05.")
         raise InvalidInput(

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields
 
+from marketplace.api.schemas import Integer
+
 
 class PortfolioQuerySchema(Schema):
     period = fields.String(
@@ -33,7 +35,7 @@ class PointSchema(Schema):
 class ComparisonSchema(Schema):
     theme = fields.String()
     size_band = fields.String()
-    count = fields.Integer()
+    count = Integer()
     q1 = fields.String()
     median = fields.String()
     q3 = fields.String()
@@ -42,7 +44,7 @@ class ComparisonSchema(Schema):
 
 class HoldingSchema(Schema):
     kind = fields.String(metadata={"description": "gift | member_share | loan | bond"})
-    initiative_id = fields.Integer()
+    initiative_id = Integer()
     initiative_name = fields.String()
     initiative_slug = fields.String()
     theme = fields.String()
@@ -93,12 +95,12 @@ class TotalsSchema(Schema):
 
 class FunderSchema(Schema):
     kind = fields.String()
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
 
 
 class WatchSchema(Schema):
-    initiative_id = fields.Integer()
+    initiative_id = Integer()
     name = fields.String()
     slug = fields.String()
     theme = fields.String()

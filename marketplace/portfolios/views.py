@@ -16,11 +16,13 @@ from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
+from marketplace.inputs import as_id
 from marketplace.investments.models import OfferStatus
 from marketplace.money import format_euros, format_money
 from marketplace.numbers import format_fraction_percent, format_number
 from marketplace.portfolios import build, downloads, exports, periods, watchlist
 from marketplace.portfolios.downloads import holding_kind_label
+from marketplace.security import safe_next
 
 bp = Blueprint("portfolios", __name__)
 VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.items()]
@@ -333,25 +335,18 @@ def organisation_holding(organisation_id: int, initiative_id: int):
     return _holding_page(org, initiative_id, org)
 
 
-def _safe_next(default: str) -> str:
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 @bp.route("/portfolio/watchlist", methods=["POST"])
 @login_required
 def follow():
     """Follow (or, with action=unfollow, stop following) an initiative."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    initiative_id = request.form.get("initiative_id", type=int)
-    if initiative_id is None:
-        abort(404)
+    initiative_id = as_id(request.form.get("initiative_id"))
     organisation_id = request.form.get("organisation_id") or None
+    if initiative_id is None or (organisation_id and as_id(organisation_id) is None):
+        abort(404)
     if request.form.get("action") == "unfollow":
         watchlist.unfollow_initiative(current_user, initiative_id, organisation_id)
     else:
         watchlist.follow_initiative(current_user, initiative_id, organisation_id)
-    return redirect(_safe_next(url_for("portfolios.my_portfolio")))
+    return redirect(safe_next(request.form.get("next"), url_for("portfolios.my_portfolio")))

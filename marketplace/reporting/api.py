@@ -32,7 +32,7 @@ def get_report(report_id: int):
 
 
 @blp.route("/<int:report_id>/pdf")
-@blp.response(200, content_type="application/pdf")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
 @blp.doc(security=[{"bearerAuth": []}])
 def get_report_pdf(report_id: int):
     """The report's PDF; someone else's report is 404."""

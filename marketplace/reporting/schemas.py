@@ -2,23 +2,25 @@
 
 from marshmallow import Schema, fields
 
+from marketplace.api.schemas import Integer
+
 
 class ArchivedReportSchema(Schema):
-    id = fields.Integer()
-    owner_type = fields.Function(lambda r: r.owner_type.value)
-    owner_id = fields.Integer()
+    id = Integer()
+    owner_type = fields.Function(lambda r: r.owner_type.value, metadata={"type": "string"})
+    owner_id = Integer()
     owner_name = fields.String(
         metadata={"description": "The person's, organisation's or initiative's name."}
     )
-    cadence = fields.Function(lambda r: r.cadence.value)
+    cadence = fields.Function(lambda r: r.cadence.value, metadata={"type": "string"})
     period_start = fields.Date()
     period_end = fields.Date()
-    status = fields.Function(lambda r: r.status.value)
+    status = fields.Function(lambda r: r.status.value, metadata={"type": "string"})
     title = fields.String()
     language = fields.String()
-    built_at = fields.DateTime()
-    sent_at = fields.DateTime()
-    pdf_url = fields.Function(lambda r: f"/api/v1/reports/{r.id}/pdf")
+    built_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+    pdf_url = fields.Function(lambda r: f"/api/v1/reports/{r.id}/pdf", metadata={"type": "string"})
 
 
 class ArchivedReportDetailSchema(ArchivedReportSchema):
@@ -27,7 +29,7 @@ class ArchivedReportDetailSchema(ArchivedReportSchema):
 
 class ArchivedReportPageSchema(Schema):
     items = fields.List(fields.Nested(ArchivedReportSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+    page = Integer()
+    per_page = Integer()
+    total = Integer()
+    pages = Integer()

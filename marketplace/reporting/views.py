@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from marketplace.accounts.auth import admin_required
 from marketplace.errors import InvalidInput
 from marketplace.extensions import csrf
+from marketplace.inputs import page_arg
 from marketplace.mail import outbox
 from marketplace.reporting import preferences as report_preferences
 from marketplace.reporting.archive import get_report, reports_for
@@ -20,7 +21,7 @@ bp = Blueprint("reporting", __name__, url_prefix="/impact-reports")
 @login_required
 def archive():
     """The reports the user may read, newest first."""
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = reports_for(current_user, page=page)
     return render_template("reporting/archive.html", pagination=pagination)
 

@@ -1,7 +1,7 @@
 """payouts: platform income on gifts, payout accounts, payouts ledger, transfers, simulator connect
 
 Revision ID: c24f46ad5058
-Revises: 19fb4f3bcdb4
+Revises: 2f12328a5739
 Create Date: 2026-11-30 10:56:27.466437
 
 """
@@ -45,7 +45,7 @@ def event_kind_check(kinds):
 
 # revision identifiers, used by Alembic.
 revision = 'c24f46ad5058'
-down_revision = '19fb4f3bcdb4'
+down_revision = '2f12328a5739'
 branch_labels = None
 depends_on = None
 

@@ -13,8 +13,8 @@ PASSWORD = "een-goed-wachtwoord"
 
 def seed(app):
     with app.app_context():
-        owner = create_user("eigenaar-donate@example.org", PASSWORD, "Eigenaar")
-        create_user("gever-donate@example.org", PASSWORD, "Gerda Gever")
+        owner = create_user("eigenaar-donate@example.org", PASSWORD, "Eigenaar", confirmed=True)
+        create_user("gever-donate@example.org", PASSWORD, "Gerda Gever", confirmed=True)
         initiative = Initiative(
             slug="speeltuin-de-donatie", name="Speeltuin De Donatie",
             legal_name="Stichting Speeltuin",

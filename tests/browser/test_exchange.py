@@ -39,7 +39,9 @@ def seeded(live_server):
     app = live_server.app
     with app.app_context():
         if db.session.query(Initiative).filter_by(slug="beurs-utrecht").first() is None:
-            owner = create_user("beurs-eigenaar@example.org", "een-goed-wachtwoord", "Eigenaar")
+            owner = create_user(
+                "beurs-eigenaar@example.org", "een-goed-wachtwoord", "Eigenaar", confirmed=True
+            )
             metric = Metric(
                 code="beurs_browser_metric", theme=Theme.COMMUNITY, name_nl="Deelnemer",
                 name_en="Participant", unit="person", value_kind=ValueKind.FISCAL,

@@ -20,8 +20,12 @@ def seed(app):
     from datetime import date
 
     with app.app_context():
-        owner = create_user("eigenaar-impact@example.org", PASSWORD, "Olga Eigenaar")
-        create_user("verificateur-impact@example.org", PASSWORD, "Victor", Role.VERIFIER)
+        owner = create_user(
+            "eigenaar-impact@example.org", PASSWORD, "Olga Eigenaar", confirmed=True
+        )
+        create_user(
+            "verificateur-impact@example.org", PASSWORD, "Victor", Role.VERIFIER, confirmed=True
+        )
         initiative = Initiative(
             slug="buurtkamer-impact", name="Buurtkamer Impact", theme=Theme.CARE,
             municipality="Utrecht", status=InitiativeStatus.PUBLISHED, funding_goal_cents=100000,

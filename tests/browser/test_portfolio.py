@@ -15,7 +15,7 @@ PASSWORD = "een-goed-wachtwoord"
 
 def seed(app) -> int:
     with app.app_context():
-        staff = create_user("fonds-browser@example.org", PASSWORD, "Fatima Fonds")
+        staff = create_user("fonds-browser@example.org", PASSWORD, "Fatima Fonds", confirmed=True)
         org = create_organisation(staff, "Stichting Fonds Browser", "foundation")
         initiative = Initiative(
             slug="buurtkeuken-browser",
@@ -24,7 +24,9 @@ def seed(app) -> int:
             municipality="Utrecht",
             status=InitiativeStatus.PUBLISHED,
         )
-        initiative.owners.append(create_user("owner-browser@example.org", PASSWORD, "Olaf"))
+        initiative.owners.append(
+            create_user("owner-browser@example.org", PASSWORD, "Olaf", confirmed=True)
+        )
         db.session.add(initiative)
         db.session.commit()
         for month, cents in ((1, 50000), (3, 25000), (6, 25000)):

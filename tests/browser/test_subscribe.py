@@ -21,9 +21,11 @@ PHONE = {"width": 390, "height": 844}
 
 def seed(app) -> int:
     with app.app_context():
-        owner = create_user("eigenaar-invest@example.org", PASSWORD, "Eigenaar")
-        admin = create_user("beheer-invest@example.org", PASSWORD, "Beheer", Role.ADMIN)
-        create_user("lener-invest@example.org", PASSWORD, "Lieke Lener")
+        owner = create_user("eigenaar-invest@example.org", PASSWORD, "Eigenaar", confirmed=True)
+        admin = create_user(
+            "beheer-invest@example.org", PASSWORD, "Beheer", Role.ADMIN, confirmed=True
+        )
+        create_user("lener-invest@example.org", PASSWORD, "Lieke Lener", confirmed=True)
         initiative = Initiative(
             slug="energie-van-hier", name="Energie van Hier", legal_name="Coöperatie Energie U.A.",
             theme=Theme.ENERGY, summary="Zon op daken.", description="Wij leggen panelen.",

@@ -1,7 +1,9 @@
 """Guest giving: a visitor gives once without an account (name and e-mail for the receipt) through
 the same checkout and status path; registering later with that address adds the gift to the
-account. Monthly giving still needs an account, and the API stays authenticated."""
+account once the address is confirmed. Monthly giving still needs an account, and the API stays
+authenticated."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
@@ -109,7 +111,7 @@ def test_the_api_stays_authenticated(client, initiative):
     assert response.status_code == 401
 
 
-def test_registering_with_the_address_adds_the_guest_gifts(client, initiative, make_user):
+def test_confirming_the_address_adds_the_guest_gifts(client, initiative, outbox):
     checkout = guest_give(client, initiative, "40.00").headers["Location"]
     client.post(checkout, data={"outcome": "paid"})
     gift = newest()
@@ -130,6 +132,14 @@ def test_registering_with_the_address_adds_the_guest_gifts(client, initiative, m
         },  # fmt: skip
     )
     assert response.status_code == 302
+    db.session.refresh(gift)
+    assert gift.user_id is None  # registering alone proves nothing about the address
+    [mail] = [m for m in outbox() if "/account/confirm/" in m.get_content()]
+    link = re.search(r"http://\S+(/account/confirm/\S+)", mail.get_content()).group(1)
+    client.get(link)
+    client.post(
+        "/account/login", data={"email": "gijs@example.org", "password": "een-goed-wachtwoord"}
+    )
     db.session.refresh(gift)
     db.session.refresh(someone_else)
     user_id = gift.user_id
