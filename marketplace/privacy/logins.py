@@ -12,7 +12,7 @@ from marketplace.privacy.models import LoginRecord, PrivacyRequest
 log = logging.getLogger(__name__)
 # Which page logged the person in, as the account page names it; a password change renews the
 # session of someone already logged in and is no new log-in.
-METHODS = {"accounts.login": "password", "accounts.register": "registration"}
+METHODS = {"accounts.login": "password"}
 NOT_A_LOGIN = {"accounts.change_password"}
 
 

@@ -14,8 +14,10 @@ PASSWORD = "een-goed-wachtwoord"
 
 def seed(app):
     with app.app_context():
-        owner = create_user("eigenaar-payouts@example.org", PASSWORD, "Olga Eigenaar")
-        create_user("gever-payouts@example.org", PASSWORD, "Gijs Gever")
+        owner = create_user(
+            "eigenaar-payouts@example.org", PASSWORD, "Olga Eigenaar", confirmed=True
+        )
+        create_user("gever-payouts@example.org", PASSWORD, "Gijs Gever", confirmed=True)
         initiative = Initiative(
             slug="buurtkeuken-uitbetaling", name="Buurtkeuken Uitbetaling",
             legal_name="Stichting Buurtkeuken", theme=Theme.CARE, summary="Samen koken.",
@@ -69,7 +71,7 @@ def test_a_tipped_gift_is_held_then_transferred_when_the_owner_connects(live_ser
 
 def test_a_person_deletes_their_account_with_their_password(live_server, page):
     with live_server.app.app_context():
-        create_user("weg@example.org", PASSWORD, "Wim Weg")
+        create_user("weg@example.org", PASSWORD, "Wim Weg", confirmed=True)
     url = live_server.url
     log_in(page, url, "weg@example.org")
     page.goto(url + "/account")
