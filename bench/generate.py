@@ -242,7 +242,20 @@ class Generator:
             " refunded_cents, currency, 'refunded', true, paid_at, paid_at FROM contributions"
             " WHERE refunded_cents > 0"
         )
-        self.say(f"contributions {count} with their ledger rows")
+        # Their payouts: held by the platform, as no initiative has connected its account yet.
+        self.execute(
+            "INSERT INTO payouts (initiative_id, source_kind, source_id, currency, route, provider,"
+            " payment_reference, held_cents, transferred_cents, direct_cents, created_at,"
+            " updated_at) SELECT initiative_id, 'gift', id, currency, 'platform', provider,"
+            " provider_payment_id, GREATEST(0, amount_cents - refunded_cents"
+            " - charged_back_cents), 0, 0, paid_at, paid_at FROM contributions"
+        )
+        self.execute(
+            "INSERT INTO payout_events (payout_id, key, kind, held_delta, transferred_delta,"
+            " direct_delta, detail, created_at) SELECT id, 'gift:' || source_id || ':1', 'held',"
+            " held_cents, 0, 0, 'bench', created_at FROM payouts"
+        )
+        self.say(f"contributions {count} with their ledger rows and payouts")
 
     # --- impact: declared inputs and accepted outcome reports --------------------------------
 

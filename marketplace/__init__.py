@@ -26,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_listeners()
     register_initiative_page(app)
     register_payment_kinds(app)
+    register_reconcile_steps(app)
+    register_privacy(app)
     return app
 
 
@@ -60,7 +62,9 @@ def import_models() -> None:
     from marketplace.investments import models as _investments  # noqa: F401
     from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
+    from marketplace.payouts import models as _payouts  # noqa: F401
     from marketplace.portfolios import models as _portfolios  # noqa: F401
+    from marketplace.privacy import models as _privacy  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
 
 
@@ -88,7 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.organisations.views import bp as organisations_bp
     from marketplace.pages import bp as pages_bp
     from marketplace.portfolios.views import bp as portfolios_bp
+    from marketplace.privacy.views import bp as privacy_bp
     from marketplace.reporting.views import bp as reporting_bp
+    from marketplace.settlement.views import bp as settlement_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -106,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(investor_bp)
     app.register_blueprint(offer_owner_bp)
     app.register_blueprint(offer_admin_bp)
+    app.register_blueprint(settlement_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -122,6 +130,7 @@ def register_api(app: Flask) -> None:
     from marketplace.investments.investor_api import blp as investor_blp
     from marketplace.organisations.api import blp as organisations_blp
     from marketplace.portfolios.api import blp as portfolios_blp
+    from marketplace.privacy.api import blp as privacy_blp
     from marketplace.reporting.api import blp as reporting_blp
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
@@ -138,6 +147,7 @@ def register_api(app: Flask) -> None:
         reporting_blp,
         investments_blp,
         investor_blp,
+        privacy_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -175,12 +185,16 @@ def register_listeners() -> None:
     from marketplace.donations import listeners as donations_listeners
     from marketplace.exchange import listeners as exchange_listeners
     from marketplace.figures import listeners as figures_listeners
+    from marketplace.privacy import listeners as privacy_listeners
     from marketplace.reporting import listeners as reporting_listeners
+    from marketplace.settlement import listeners as settlement_listeners
 
     donations_listeners.connect()
     figures_listeners.connect()
     exchange_listeners.connect()
     reporting_listeners.connect()
+    settlement_listeners.connect()
+    privacy_listeners.connect()
     pagecache.connect()
 
 
@@ -211,5 +225,39 @@ def register_payment_kinds(app: Flask) -> None:
                 investment_payments.owns_payment,
                 investment_payments.refresh_payment,
             ),
+        ),
+    )
+
+
+def register_reconcile_steps(app: Flask) -> None:
+    """What `payments reconcile` checks beyond the gifts: the transfers to initiatives."""
+    from marketplace.donations.reconcile import set_extra_steps
+    from marketplace.settlement.transfers import reconcile_transfers
+
+    set_extra_steps(app, (("payouts", reconcile_transfers),))
+
+
+def register_privacy(app: Flask) -> None:
+    """Each domain's part of a person's data export, erasure and retention purge (a new domain
+    adds its `privacy.DATA` here)."""
+    from marketplace.donations import privacy as donations
+    from marketplace.impact import privacy as impact
+    from marketplace.initiatives import privacy as initiatives
+    from marketplace.organisations import privacy as organisations
+    from marketplace.payouts import privacy as payouts
+    from marketplace.portfolios import privacy as portfolios
+    from marketplace.privacy.registry import set_domains
+    from marketplace.reporting import privacy as reporting
+
+    set_domains(
+        app,
+        (
+            organisations.DATA,
+            initiatives.DATA,
+            payouts.DATA,
+            donations.DATA,
+            impact.DATA,
+            portfolios.DATA,
+            reporting.DATA,
         ),
     )

@@ -15,7 +15,9 @@ from marketplace.investments.cli import offers_cli
 from marketplace.jobs import scheduler_command
 from marketplace.mail.cli import mail_cli
 from marketplace.portfolios.cli import portfolios_cli
+from marketplace.privacy.cli import privacy_cli
 from marketplace.reporting.cli import reports_cli
+from marketplace.settlement.cli import payouts_cli
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -81,5 +83,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(exchange_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(payouts_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(offers_cli)
     app.cli.add_command(scheduler_command)

@@ -42,6 +42,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         session_settings(production),
         api_settings(),
         payment_settings(overrides, production),
+        platform_settings(),
+        privacy_settings(),
         cache_settings(),
         impact_settings(),
         scheduling_settings(),
@@ -187,6 +189,35 @@ def payment_settings(overrides: dict, production: bool) -> dict:
         "CHECKOUT_RATE_LIMIT": os.environ.get("CHECKOUT_RATE_LIMIT", "20 per minute"),
         "PAYMENT_LOCK_TIMEOUT_MS": env_int("PAYMENT_LOCK_TIMEOUT_MS", 5000),
         "DONATION_RECEIPTS_ENABLED": env_bool("DONATION_RECEIPTS_ENABLED", True),
+    }
+
+
+def platform_settings() -> dict:
+    """Platform income (the suggested tip, the fee per gift) and payouts to initiatives' own
+    accounts (Mollie Connect OAuth app, Stripe Connect)."""
+    return {
+        "PLATFORM_LEGAL_NAME": os.environ.get("PLATFORM_LEGAL_NAME", "Impactbeurs"),
+        "PLATFORM_TIP_PERCENT": os.environ.get("PLATFORM_TIP_PERCENT", "5"),
+        "PLATFORM_FEE_FIXED": os.environ.get("PLATFORM_FEE_FIXED", "0.00"),
+        "PLATFORM_FEE_PERCENT": os.environ.get("PLATFORM_FEE_PERCENT", "0"),
+        "MOLLIE_CLIENT_ID": os.environ.get("MOLLIE_CLIENT_ID", ""),
+        "MOLLIE_CLIENT_SECRET": os.environ.get("MOLLIE_CLIENT_SECRET", ""),
+        "MOLLIE_OAUTH_AUTHORIZE_URL": os.environ.get(
+            "MOLLIE_OAUTH_AUTHORIZE_URL", "https://my.mollie.com/oauth2/authorize"
+        ),
+        "MOLLIE_OAUTH_TOKEN_URL": os.environ.get("MOLLIE_OAUTH_TOKEN_URL", ""),
+        "STRIPE_CONNECT_WEBHOOK_SECRET": os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", ""),
+        "STRIPE_CONNECT_COUNTRY": os.environ.get("STRIPE_CONNECT_COUNTRY", "NL"),
+    }
+
+
+def privacy_settings() -> dict:
+    """Retention periods (named in the privacy statement, `privacy/_retention.html`)."""
+    return {
+        "RETENTION_FISCAL_YEARS": env_int("RETENTION_FISCAL_YEARS", 7),
+        "RETENTION_LOGIN_DAYS": env_int("RETENTION_LOGIN_DAYS", 180),
+        "RETENTION_PRIVACY_LOG_DAYS": env_int("RETENTION_PRIVACY_LOG_DAYS", 730),
+        "RETENTION_MAIL_DAYS": env_int("RETENTION_MAIL_DAYS", 90),
     }
 
 

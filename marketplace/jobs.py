@@ -29,8 +29,10 @@ from marketplace.figures import refresh as figures
 from marketplace.investments.closing import close_due_offers
 from marketplace.investments.repayments import flag_late_instalments
 from marketplace.mail.outbox import deliver_due_mail
+from marketplace.privacy.purge import purge_expired_data
 from marketplace.reporting.reminders import send_reminders
 from marketplace.reporting.runs import run_due_reports
+from marketplace.settlement.jobs import run_payouts
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Amsterdam"
@@ -83,6 +85,12 @@ JOBS: tuple[Job, ...] = (
         "Ask the payment provider about contributions still open after their expiry.",
     ),
     Job(
+        "payouts-transfer",
+        run_payouts,
+        {"type": "interval", "minutes": 15},
+        "Follow initiatives' onboarding, transfer held money, check transfers with the provider.",
+    ),
+    Job(
         "mail-outbox",
         deliver_due_mail,
         {"type": "interval", "minutes": 1},
@@ -105,6 +113,12 @@ JOBS: tuple[Job, ...] = (
         quotes.refresh_stale,
         {"type": "interval", "minutes": 1},
         "Rebuild the quotes whose figures changed, their indices and the peer groups.",
+    ),
+    Job(
+        "privacy-purge",
+        purge_expired_data,
+        {"type": "cron", "hour": 4, "minute": 30},
+        "Delete what was kept long enough: log-ins, sent mail, erased persons' old records.",
     ),
     Job(
         "exchange-nightly",

@@ -137,3 +137,14 @@ catalog_changed = _signals.signal(
     Keyword arguments: `metric_code`.
     """,
 )
+
+payout_account_event = _signals.signal(
+    "payout-account-event",
+    doc="""A provider says an initiative's payout account may have changed (a Stripe Connect
+    `account.updated`, a revoked authorisation): a trigger, like a webhook, not the truth.
+
+    Sent by the webhook view (`donations.webhooks`) for accounts the platform knows. Keyword
+    arguments: `provider` (its name), `account_pk` (the `PayoutAccount` id). `settlement` asks the
+    provider for the account's state, and transfers held money once it is active.
+    """,
+)

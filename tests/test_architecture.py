@@ -21,15 +21,17 @@ LAYERS: list[set[str]] = [
     },
     {"accounts"},
     {"api"},
+    {"privacy"},  # the export/erase registry: every domain below it registers its part
     {"organisations"},
     {"initiatives"},
+    {"payouts"},  # what is owed to initiatives: gifts and investments both record it here
     {"donations", "community"},
     {"investments"},  # may use the donations' providers and status helpers
     {"impact"},
     {"figures"},
     {"exchange"},
     {"portfolios"},
-    {"reporting", "payouts", "privacy"},
+    {"reporting", "settlement"},
     # wiring: may import everything
     {"demo", "jobs", "cli", "pages", "health", "__init__"},
 ]  # fmt: skip

@@ -60,6 +60,8 @@ def test_every_job_is_a_direct_reference_to_a_callable():
         "reports",
         "reminders",
         "payments-reconcile",
+        "payouts-transfer",
+        "privacy-purge",
         "mail-outbox",
         "exchange-stale",
         "figures-stale",

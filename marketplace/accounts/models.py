@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     # no log-in before it.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person's account was erased: the row stays, without personal data, as the
+    # pseudonym that the records the law makes us keep (gifts, receipts) still point at.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="ApiToken.id"

@@ -29,7 +29,9 @@ def checkout_rate_limit() -> str:
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The provider is unreachable")
 @blp.doc(security=[{"bearerAuth": []}])
 def create_donation(data):
-    """Start a gift; send the donor to `checkout_url`. 503 when the provider is unreachable."""
+    """Start a gift (`amount`, optional `tip` for the platform on top); send the donor to
+    `checkout_url`. The answer shows `amount`, `tip` and `fee` apart. 422 when a tip or the
+    platform fee would leave the initiative a negative share; 503 when the provider is down."""
     user = require_api_user()
     return checkout.start_checkout(
         user,
@@ -42,6 +44,7 @@ def create_donation(data):
         message=data["message"],
         organisation_id=data["organisation_id"],
         locale=user.locale or "nl",
+        tip=data["tip"],
     )
 
 

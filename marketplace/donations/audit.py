@@ -1,5 +1,7 @@
-"""The money invariant, checked for every gift: paid − refunded − charged back equals the sum of
-the gift's ledger rows (`flask --app wsgi payments audit`, for operators after an incident)."""
+"""The money invariant, checked for every gift: what the gift left the initiative (paid − tip −
+fee − refunded − charged back, the tip and fee carrying refunds beyond its share:
+`Contribution.balance_cents`) equals the sum of the gift's ledger rows (`flask --app wsgi
+payments audit`, for operators after an incident)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,18 +20,15 @@ class Violation:
     paid_cents: int
     refunded_cents: int
     charged_back_cents: int
+    balance_cents: int  # what the ledger rows should sum to
     ledger_cents: int
-
-    @property
-    def balance_cents(self) -> int:
-        return self.paid_cents - self.refunded_cents - self.charged_back_cents
 
     def describe(self) -> str:
         difference = self.balance_cents - self.ledger_cents
         return (
-            f"gift {self.contribution_id}: paid {format_cents(self.paid_cents)} − refunded "
-            f"{format_cents(self.refunded_cents)} − charged back "
-            f"{format_cents(self.charged_back_cents)} = {format_cents(self.balance_cents)} "
+            f"gift {self.contribution_id}: paid {format_cents(self.paid_cents)}, refunded "
+            f"{format_cents(self.refunded_cents)}, charged back "
+            f"{format_cents(self.charged_back_cents)}: balance {format_cents(self.balance_cents)} "
             f"{self.currency}, but its ledger rows sum to {format_cents(self.ledger_cents)} "
             f"(difference {format_cents(difference)})"
         )
@@ -53,7 +52,7 @@ def ledger_violations(batch: int = 1000) -> Iterator[Violation]:
     ledger = func.coalesce(sums.c.total, 0)
     # Not `balance_cents`, which is 0 for an unpaid gift: a refund counted on one is a violation.
     paid = case((Contribution.paid_at.is_(None), 0), else_=Contribution.amount_cents)
-    balance = paid - Contribution.refunded_cents - Contribution.charged_back_cents
+    balance = Contribution.ledger_balance(audit=True)
     query = (
         select(
             Contribution.id,
@@ -61,6 +60,7 @@ def ledger_violations(batch: int = 1000) -> Iterator[Violation]:
             paid,
             Contribution.refunded_cents,
             Contribution.charged_back_cents,
+            balance,
             ledger,
         )
         .outerjoin(sums, sums.c.contribution_id == Contribution.id)
@@ -68,4 +68,4 @@ def ledger_violations(batch: int = 1000) -> Iterator[Violation]:
         .order_by(Contribution.id)
     )
     for row in db.session.execute(query.execution_options(yield_per=batch)):
-        yield Violation(*row[:5], int(row[5]))
+        yield Violation(*row[:6], int(row[6]))

@@ -14,12 +14,14 @@ from sqlalchemy import and_, select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import normalise_email
+from marketplace.donations import routing
 from marketplace.donations.models import (
     Contribution,
     ContributionStatus,
     Interval,
     RecurringGift,
 )
+from marketplace.donations.platform_income import platform_part
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.base import (
     CheckoutRequest,
@@ -122,6 +124,7 @@ class Donor:
     name: str
     email: str
     organisation_id: int | None = None
+    tip: object = None  # the optional tip for the platform, as given ("2.50")
 
 
 def start_checkout(
@@ -135,10 +138,15 @@ def start_checkout(
     message: str = "",
     organisation_id: int | None = None,
     locale: str = "nl",
+    tip=None,
 ) -> Contribution:
-    """Create (or reuse) a contribution and get the provider's checkout URL for it."""
+    """Create (or reuse) a contribution and get the provider's checkout URL for it.
+
+    `amount` is the gift; an optional `tip` for the platform is paid on top of it; the platform
+    fee (from the settings) comes out of it.
+    """
     cents = validate_amount(amount, currency)
-    donor = Donor(user, user.name, user.email, check_organisation(user, organisation_id))
+    donor = Donor(user, user.name, user.email, check_organisation(user, organisation_id), tip)
     return _start(donor, initiative_id, cents, currency, method, interval, anonymous, message,
                   locale)  # fmt: skip
 
@@ -154,6 +162,7 @@ def start_guest_checkout(
     anonymous: bool = False,
     message: str = "",
     locale: str = "nl",
+    tip=None,
 ) -> Contribution:
     """A gift without an account: the same checkout and status path, once only (monthly giving
     needs an account, where it can be stopped). Name and e-mail address are for the receipt."""
@@ -167,12 +176,13 @@ def start_guest_checkout(
         email = normalise_email(donor_email or "")
     except InvalidInput:
         raise _invalid("donor_email", _("Enter a valid e-mail address.")) from None
-    donor = Donor(None, name, email)
+    donor = Donor(None, name, email, tip=tip)
     return _start(donor, initiative_id, cents, "EUR", method, "once", anonymous, message, locale)
 
 
 def _start(donor: Donor, initiative_id, cents, currency, method, interval, anonymous, message,
            locale) -> Contribution:  # fmt: skip
+    tip_cents, fee_cents = platform_part(cents, donor.tip)
     currency = currency.upper()
     initiative = db.session.get(Initiative, initiative_id)
     if initiative is None or not initiative.is_published:
@@ -183,7 +193,7 @@ def _start(donor: Donor, initiative_id, cents, currency, method, interval, anony
     method = _validate_method(provider, method, interval_value)
 
     contribution = _reusable_contribution(
-        donor, initiative.id, cents, currency, interval_value, method, provider.name
+        donor, initiative.id, (cents, tip_cents), currency, interval_value, method, provider.name
     )
     if contribution is not None and contribution.checkout_url:
         return contribution  # an open checkout: send the donor there again, no second payment
@@ -193,6 +203,8 @@ def _start(donor: Donor, initiative_id, cents, currency, method, interval, anony
             user_id=donor.user.id if donor.user else None,
             organisation_id=donor.organisation_id,
             amount_cents=cents,
+            tip_cents=tip_cents,
+            fee_cents=fee_cents,
             currency=currency,
             interval=interval_value,
             provider=provider.name,
@@ -218,6 +230,7 @@ def _add_contribution(contribution: Contribution) -> None:
             initiative_id=contribution.initiative_id,
             organisation_id=contribution.organisation_id,
             amount_cents=contribution.amount_cents,
+            tip_cents=contribution.tip_cents,
             currency=contribution.currency,
             provider=contribution.provider,
             anonymous=contribution.anonymous,
@@ -230,9 +243,10 @@ def _add_contribution(contribution: Contribution) -> None:
     db.session.commit()
 
 
-def _reusable_contribution(donor: Donor, initiative_id, cents, currency, interval, method,
+def _reusable_contribution(donor: Donor, initiative_id, amounts, currency, interval, method,
                            provider_name):  # fmt: skip
-    """The same gift started moments ago: an open checkout, or a provider call that failed."""
+    """The same gift (and tip) started moments ago: an open checkout, or a failed provider call."""
+    cents, tip_cents = amounts
     now = utcnow()
     if donor.user is not None:
         whose = Contribution.user_id == donor.user.id
@@ -244,6 +258,7 @@ def _reusable_contribution(donor: Donor, initiative_id, cents, currency, interva
             whose,
             Contribution.initiative_id == initiative_id,
             Contribution.amount_cents == cents,
+            Contribution.tip_cents == tip_cents,
             Contribution.currency == currency,
             Contribution.interval == interval,
             Contribution.method == method,
@@ -264,13 +279,15 @@ def _reusable_contribution(donor: Donor, initiative_id, cents, currency, interva
     return None
 
 
-def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str):
+def _checkout_request(contribution: Contribution, initiative: Initiative, locale: str, provider):
     return_path = return_path_for(contribution)
     gift = _("Monthly gift") if contribution.interval == Interval.MONTHLY else _("Gift")
+    platform = current_app.config.get("PLATFORM_LEGAL_NAME", "Impactbeurs")
+    application_fee = contribution.tip_cents + contribution.fee_cents
     return CheckoutRequest(
         contribution_id=contribution.id,
         idempotency_key=contribution.idempotency_key,
-        amount_cents=contribution.amount_cents,
+        amount_cents=contribution.charged_cents,
         currency=contribution.currency,
         description=f"{gift} {initiative.name} #{contribution.id}"[:255],
         method=contribution.method,
@@ -283,11 +300,16 @@ def _checkout_request(contribution: Contribution, initiative: Initiative, locale
         monthly=contribution.interval == Interval.MONTHLY,
         recurring_gift_id=contribution.recurring_gift_id,
         metadata={"contribution_id": str(contribution.id)},
+        tip_cents=contribution.tip_cents,
+        tip_description=_("Tip for %(platform)s", platform=platform),
+        destination=routing.destination_for(
+            provider, initiative.id, contribution.interval, application_fee
+        ),
     )
 
 
 def _request_checkout(provider, contribution: Contribution, initiative, locale: str) -> None:
-    request = _checkout_request(contribution, initiative, locale)
+    request = _checkout_request(contribution, initiative, locale, provider)
     try:
         checkout = provider.create_checkout(request)
     except ProviderUnavailable as error:
@@ -310,6 +332,8 @@ def _request_checkout(provider, contribution: Contribution, initiative, locale: 
             {},
         ) from error
     contribution = db.session.get(Contribution, contribution.id)
+    if request.destination is not None:
+        contribution.destination_account = request.destination.account.account_id
     contribution.provider_payment_id = checkout.payment_id
     contribution.checkout_url = checkout.checkout_url
     contribution.checkout_expires_at = checkout.expires_at

@@ -9,7 +9,7 @@ payments_cli = AppGroup("payments", help="Payments: reconciliation and the ledge
 @payments_cli.command("reconcile")
 def reconcile_command() -> None:
     """Ask the provider about every gift still open/pending after its expiry, and apply it."""
-    from marketplace.donations.reconcile import reconcile_payments
+    from marketplace.donations.reconcile import extra_steps, reconcile_payments
 
     report = reconcile_payments()
     click.echo(
@@ -17,7 +17,12 @@ def reconcile_command() -> None:
         f"expired without payment {report.expired_unstarted}, monthly activated "
         f"{report.activated}, receipts sent {report.receipts}"
     )
-    if report.unreachable:
+    unreachable = report.unreachable
+    for name, step in extra_steps():  # e.g. the transfers to initiatives, checked with the provider
+        result = step()
+        click.echo(f"{name}: {result}")
+        unreachable += getattr(result, "unreachable", 0)
+    if unreachable:
         raise SystemExit(1)
 
 

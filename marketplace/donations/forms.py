@@ -18,6 +18,9 @@ PRESETS = ("10", "25", "50", "100")
 
 class GiveForm(FlaskForm):
     amount = StringField(_l("Amount (euros)"), validators=[Length(max=20)])
+    tip = StringField(
+        _l("Tip for the platform (euros, optional)"), validators=[Optional(), Length(max=20)]
+    )
     interval = RadioField(
         _l("How often"),
         choices=[("once", _l("Once")), ("monthly", _l("Monthly"))],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.donations.models import (
     Chargeback,
@@ -24,6 +24,7 @@ from marketplace.donations.models import (
 from marketplace.donations.providers.base import REFUND_FINAL, ProviderChargeback, ProviderRefund
 from marketplace.extensions import db
 from marketplace.money import format_cents
+from marketplace.payouts.split import platform_refunded
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,38 @@ class Ledger:
             contribution.flag_reason = f"{reason.value}: {detail}"[:200]
             self.flagged = True
             log.warning("contribution %s flagged: %s %s", contribution.id, reason, detail)
+
+
+def record_platform_part(contribution: Contribution, ledger: Ledger) -> None:
+    """At payment: the tip and the platform fee leave the initiative's side (once each)."""
+    if contribution.tip_cents:
+        ledger.record(f"{ledger.prefix}:tip", EventKind.TIP, -contribution.tip_cents)
+    if contribution.fee_cents:
+        ledger.record(f"{ledger.prefix}:fee", EventKind.FEE, -contribution.fee_cents)
+
+
+def rebalance_platform_part(contribution: Contribution, ledger: Ledger) -> bool:
+    """Refunds and chargebacks beyond the initiative's share are carried by the platform's fee
+    and tip: one ledger row for each change of that part, so the rows keep summing to net_cents.
+    """
+    target = platform_refunded(
+        contribution.amount_cents,
+        contribution.tip_cents,
+        contribution.fee_cents,
+        contribution.refunded_cents + contribution.charged_back_cents,
+    )
+    kinds = (EventKind.PLATFORM_REFUND, EventKind.PLATFORM_REFUND_REVERSED)
+    recorded, count = db.session.execute(
+        select(func.coalesce(func.sum(ContributionEvent.amount_cents), 0), func.count()).where(
+            ContributionEvent.contribution_id == contribution.id,
+            ContributionEvent.kind.in_(kinds),
+        )
+    ).one()
+    delta = target - int(recorded)
+    if not delta:
+        return False
+    kind = EventKind.PLATFORM_REFUND if delta > 0 else EventKind.PLATFORM_REFUND_REVERSED
+    return ledger.record(f"{ledger.prefix}:platform-refund:{count + 1}", kind, delta)
 
 
 def apply_refund(contribution: Contribution, refund: ProviderRefund, ledger: Ledger) -> bool:
@@ -182,7 +215,7 @@ def paid_family_status(contribution: Contribution) -> ContributionStatus:
     """A paid gift's status follows its refunded and charged-back amounts."""
     if contribution.charged_back_cents > 0:
         return ContributionStatus.CHARGED_BACK
-    if contribution.refunded_cents >= contribution.amount_cents:
+    if contribution.refunded_cents >= contribution.charged_cents:
         return ContributionStatus.REFUNDED
     if contribution.refunded_cents > 0:
         return ContributionStatus.PARTIALLY_REFUNDED

@@ -5,8 +5,10 @@ refunded_cents, charged_back_cents, net_cents, anonymous) are what other domains
 
 Every change to money goes through `status.apply_payment_status`; the ledger
 (`ContributionEvent`) holds one row per provider fact, with a unique key, so a replayed webhook
-adds nothing. For every contribution: sum(ledger amounts) == balance_cents (paid − refunded −
-charged back), and net_cents (what counts as given) is that balance, never below zero.
+adds nothing. For every contribution: sum(ledger amounts) == balance_cents (what the gift left
+the initiative: paid − tip − fee − refunded − charged back, with the platform's tip and fee
+carrying refunds beyond the initiative's share), and net_cents (what reached the initiative) is
+that balance, never below zero (`shares.GiftShares`).
 """
 
 from datetime import datetime
@@ -20,14 +22,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    case,
     text,
 )
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.db import str_enum
+from marketplace.donations.shares import GiftShares
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative
 from marketplace.timeutil import UTCDateTime, utcnow
@@ -120,8 +121,13 @@ class Flag(StrEnum):
     BELOW_ZERO = "below_zero"
 
 
-class Contribution(db.Model):
-    """One payment attempt for a gift; what counts as given is amount − refunded − charged back."""
+# What `net_cents` reads: in the figures' covering indexes, so they answer it from the index.
+NET_COLUMNS = ["amount_cents", "fee_cents", "refunded_cents", "charged_back_cents"]
+
+
+class Contribution(GiftShares, db.Model):
+    """One payment attempt for a gift (amount) plus an optional tip for the platform; what
+    reaches the initiative is `net_cents` (see `shares.GiftShares`)."""
 
     __tablename__ = "contributions"
     __table_args__ = (
@@ -129,13 +135,15 @@ class Contribution(db.Model):
         CheckConstraint("refunded_cents >= 0", name="refunded_not_negative"),
         CheckConstraint("charged_back_cents >= 0", name="charged_back_not_negative"),
         CheckConstraint("attempt >= 1", name="attempt_positive"),
+        CheckConstraint("tip_cents >= 0", name="tip_not_negative"),
+        CheckConstraint("fee_cents >= 0 AND fee_cents <= amount_cents", name="fee_within_amount"),
         # Covering indexes for the figures (`figures.build`): one month of an initiative's gifts,
         # and one funder's gifts to an initiative, answered from the index alone on PostgreSQL.
         Index(
             "ix_contributions_initiative_paid_at",
             "initiative_id",
             "paid_at",
-            postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
+            postgresql_include=NET_COLUMNS,
         ),
         Index(
             "ix_contributions_portfolio_user",
@@ -143,7 +151,7 @@ class Contribution(db.Model):
             "organisation_id",
             "initiative_id",
             "paid_at",
-            postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
+            postgresql_include=NET_COLUMNS,
             postgresql_where=text("paid_at IS NOT NULL"),
         ),
         Index(
@@ -151,7 +159,7 @@ class Contribution(db.Model):
             "organisation_id",
             "initiative_id",
             "paid_at",
-            postgresql_include=["amount_cents", "refunded_cents", "charged_back_cents"],
+            postgresql_include=NET_COLUMNS,
             postgresql_where=text("paid_at IS NOT NULL"),
         ),
         # Guest gifts by address, linked to the account registered with it later.
@@ -193,6 +201,12 @@ class Contribution(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     refunded_cents: Mapped[int] = mapped_column(default=0)
     charged_back_cents: Mapped[int] = mapped_column(default=0)
+    # Platform income: a tip on top of the gift, and the platform's fee out of it.
+    tip_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    fee_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # The initiative's own provider account the payment was made to (a Stripe destination
+    # charge, a payment on behalf of its Mollie organisation); None: the platform received it.
+    destination_account: Mapped[str | None] = mapped_column(String(100))
     recurring_gift_id: Mapped[int | None] = mapped_column(
         ForeignKey("recurring_gifts.id"), index=True
     )
@@ -219,40 +233,15 @@ class Contribution(db.Model):
         back_populates="contribution", order_by="ContributionEvent.id"
     )
 
-    @hybrid_property
-    def balance_cents(self) -> int:
-        """Paid − refunded − charged back as the provider reported them (0 unless paid); may be
-        negative. Equals the sum of the gift's ledger rows (the money invariant)."""
-        if self.paid_at is None:
-            return 0
-        return self.amount_cents - self.refunded_cents - self.charged_back_cents
-
-    @balance_cents.inplace.expression
-    @classmethod
-    def _balance_cents_expression(cls):
-        return case(
-            (cls.paid_at.is_(None), 0),
-            else_=cls.amount_cents - cls.refunded_cents - cls.charged_back_cents,
-        )
-
-    @hybrid_property
-    def net_cents(self) -> int:
-        """What counts as given: the balance, never below zero (such a gift is flagged).
-
-        Also a SQL expression (`select(func.sum(Contribution.net_cents))`): the one definition
-        of a gift's net amount for every query, equal to this value row by row.
-        """
-        return max(self.balance_cents, 0)
-
-    @net_cents.inplace.expression
-    @classmethod
-    def _net_cents_expression(cls):
-        given = cls.amount_cents - cls.refunded_cents - cls.charged_back_cents
-        return case((cls.paid_at.is_(None), 0), (given < 0, 0), else_=given)
-
     @property
     def refundable_cents(self) -> int:
-        return self.net_cents if self.status in PAID_FAMILY else 0
+        """What can still be refunded: the payment (gift and tip) net of earlier refunds."""
+        return self.received_cents if self.status in PAID_FAMILY else 0
+
+    @property
+    def paid_directly(self) -> bool:
+        """Paid into the initiative's own provider account (not received by the platform)."""
+        return bool(self.destination_account)
 
     @property
     def idempotency_key(self) -> str:
@@ -274,13 +263,18 @@ class EventKind(StrEnum):
     CHARGEBACK = "chargeback"  # − amount
     CHARGEBACK_REVERSED = "chargeback_reversed"  # + amount
     FLAG = "flag"  # no money: something for an admin
+    TIP = "tip"  # − tip: the donor's tip goes to the platform
+    FEE = "fee"  # − fee: the platform's fee out of the gift
+    PLATFORM_REFUND = "platform_refund"  # + amount: a refund beyond the share, carried by the
+    PLATFORM_REFUND_REVERSED = "platform_refund_rev"  # platform's fee and tip (and its reversal)
 
 
 class ContributionEvent(db.Model):
     """Append-only ledger: one row per provider fact; `event_key` makes a replay a no-op.
 
-    amount_cents is the signed effect on what counts as given; per contribution the rows sum to
-    net_cents.
+    amount_cents is the signed effect on what reaches the initiative: the payment (gift and tip)
+    in, refunds and chargebacks out, the tip and fee to the platform, and the platform's part of
+    a refund beyond the initiative's share back; per contribution the rows sum to net_cents.
     """
 
     __tablename__ = "contribution_events"
@@ -370,6 +364,7 @@ class RecurringGift(db.Model):
     initiative_id: Mapped[int] = mapped_column(ForeignKey("initiatives.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(index=True)
     amount_cents: Mapped[int]
+    tip_cents: Mapped[int] = mapped_column(default=0, server_default=text("0"))  # each month
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     provider: Mapped[str] = mapped_column(String(20))
     provider_customer_id: Mapped[str | None] = mapped_column(String(100))

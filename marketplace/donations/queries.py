@@ -29,13 +29,13 @@ def donor_wall(initiative_id: int, limit: int = 10) -> list[dict]:
     return [
         {
             "name": c.public_name,
-            "amount_cents": c.net_cents,
+            "amount_cents": c.gift_cents,
             "currency": c.currency,
             "paid_at": c.paid_at,
             "message": "" if c.anonymous else c.message,
         }
         for c in rows
-        if c.net_cents > 0
+        if c.gift_cents > 0
     ]
 
 

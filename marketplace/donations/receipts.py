@@ -48,8 +48,12 @@ def reference(contribution: Contribution) -> str:
     return f"IB-{contribution.id:06d}"
 
 
+PROVIDER_LABELS = {"mollie": "Mollie", "stripe": "Stripe", "simulator": _l("the payment simulator")}
+
+
 def receipt_data(contribution: Contribution) -> dict:
-    """What a Dutch ANBI gift receipt needs, in one place for the mail and the overview."""
+    """What a Dutch ANBI gift receipt needs, in one place for the mail and the overview, and who
+    received the money: the initiative's own account, or the platform on its behalf."""
     initiative = contribution.initiative
     paid_local = to_amsterdam(contribution.paid_at) if contribution.paid_at else None
     return {
@@ -61,7 +65,13 @@ def receipt_data(contribution: Contribution) -> dict:
         "donor_name": contribution.donor_name,
         "paid_at": paid_local,
         "amount_cents": contribution.amount_cents,
-        "net_cents": contribution.net_cents,
+        "gift_cents": contribution.gift_cents,  # net of refunds: what the tax overview counts
+        "tip_cents": contribution.tip_cents,
+        "fee_cents": contribution.fee_cents,
+        "share_cents": contribution.amount_cents - contribution.fee_cents,
+        "received_by": "initiative" if contribution.paid_directly else "platform",
+        "platform_name": current_app.config.get("PLATFORM_LEGAL_NAME", "Impactbeurs"),
+        "provider_name": str(PROVIDER_LABELS.get(contribution.provider, contribution.provider)),
         "currency": contribution.currency,
         "method": method_label(contribution.method, current_app.config.get("IDEAL_METHOD_LABEL")),
         "monthly": contribution.interval.value == "monthly",
@@ -115,7 +125,8 @@ class YearOverview:
 
 
 def year_overview(user: User, year: int) -> YearOverview:
-    """The donor's gifts paid in `year` (Amsterdam time), net of refunds and chargebacks."""
+    """The donor's gifts paid in `year` (Amsterdam time), net of refunds and chargebacks (tips for
+    the platform are not gifts to the initiatives and are left out)."""
     start = datetime(year, 1, 1, tzinfo=AMSTERDAM)
     end = datetime(year + 1, 1, 1, tzinfo=AMSTERDAM)
     contributions = db.session.scalars(
@@ -128,9 +139,9 @@ def year_overview(user: User, year: int) -> YearOverview:
         )
         .order_by(Contribution.paid_at, Contribution.id)
     ).all()
-    rows = [receipt_data(c) for c in contributions if c.net_cents > 0]
-    total = sum(r["net_cents"] for r in rows)
-    anbi = sum(r["net_cents"] for r in rows if r["anbi"])
+    rows = [receipt_data(c) for c in contributions if c.gift_cents > 0]
+    total = sum(r["gift_cents"] for r in rows)
+    anbi = sum(r["gift_cents"] for r in rows if r["anbi"])
     return YearOverview(year, user, rows, total, anbi)
 
 
@@ -172,7 +183,7 @@ def year_overview_table(overview: YearOverview) -> Table:
             yes if r["anbi"] else no,
             r["reference"],
             r["method"],
-            cents_to_decimal(r["net_cents"]),
+            cents_to_decimal(r["gift_cents"]),
         ]
         for r in overview.rows
     ]

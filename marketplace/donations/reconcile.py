@@ -4,9 +4,11 @@ first payment was paid get their subscription, and missing receipts are sent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import or_, select
 
 from marketplace.donations.models import (
@@ -34,6 +36,19 @@ class ReconcileReport:
     expired_unstarted: int = 0
     activated: int = 0
     receipts: int = 0
+
+
+EXTENSION = "payment_reconcile_steps"
+
+
+def set_extra_steps(app: Flask, steps: tuple[tuple[str, Callable[[], object]], ...]) -> None:
+    """Further checks `payments reconcile` runs after the gifts (the app factory lists them:
+    the transfers to initiatives, which live above this package)."""
+    app.extensions[EXTENSION] = steps
+
+
+def extra_steps() -> tuple[tuple[str, Callable[[], object]], ...]:
+    return current_app.extensions.get(EXTENSION, ())
 
 
 def reconcile_payments(now: datetime | None = None) -> ReconcileReport:

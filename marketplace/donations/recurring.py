@@ -18,6 +18,7 @@ from marketplace.donations.models import (
     RecurringGift,
     RecurringStatus,
 )
+from marketplace.donations.platform_income import platform_fee_cents
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.base import (
     NotSupported,
@@ -54,7 +55,7 @@ def activate_recurring_gift(gift_id: int) -> RecurringGift:
         try:
             subscription = provider.start_subscription(
                 customer_id,
-                gift.amount_cents,
+                gift.amount_cents + gift.tip_cents,
                 gift.currency,
                 f"Impactbeurs monthly gift #{gift.id}",
                 webhook_url_for(gift.provider),
@@ -166,6 +167,8 @@ def contribution_for_subscription_payment(
         user_id=gift.user_id,
         organisation_id=gift.organisation_id,
         amount_cents=gift.amount_cents,
+        tip_cents=gift.tip_cents,
+        fee_cents=platform_fee_cents(gift.amount_cents),
         currency=gift.currency,
         interval=Interval.MONTHLY,
         provider=provider_name,

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.donations import routing
 from marketplace.donations.checkout import display_money
 from marketplace.donations.models import Contribution, ContributionEvent, EventKind, Refund
 from marketplace.donations.providers import get_provider
@@ -34,7 +35,11 @@ def refund_contribution(admin: User, contribution_id: int, amount=None) -> Contr
     provider = get_provider(contribution.provider)
     # Deterministic: a double submit sends the same key and gets the same refund back.
     key = f"contribution-{contribution.id}-refund-{len(contribution.refunds) + 1}-{cents}"
-    ref = ProviderPaymentRef(contribution.provider_payment_id, contribution.provider_reference)
+    ref = ProviderPaymentRef(
+        contribution.provider_payment_id,
+        contribution.provider_reference,
+        routing.connected_account(contribution),
+    )
     db.session.rollback()
     try:
         refund = provider.create_refund(ref, cents, contribution.currency, key)
@@ -50,7 +55,7 @@ def refund_contribution(admin: User, contribution_id: int, amount=None) -> Contr
     answer = ProviderPayment(
         payment_id=contribution.provider_payment_id,
         status="paid",
-        amount_cents=contribution.amount_cents,
+        amount_cents=contribution.charged_cents,
         currency=contribution.currency,
         refunds=(refund,),
     )

@@ -15,6 +15,7 @@ from marketplace.donations.urls import public_url
 class DonationInputSchema(Schema):
     initiative_id = Id(required=True, strict=True)
     amount = NumberOrString(required=True)
+    tip = NumberOrString(load_default=None, allow_none=True)  # for the platform, on top
     currency = fields.String(load_default="EUR", validate=validate.Length(equal=3))
     method = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
     interval = fields.String(load_default="once", validate=validate.OneOf(["once", "monthly"]))
@@ -27,7 +28,10 @@ class DonationSchema(Schema):
     id = Integer()
     initiative_id = Integer()
     organisation_id = Integer(allow_none=True)
-    amount = CentsAsDecimalString(attribute="amount_cents")
+    amount = CentsAsDecimalString(attribute="amount_cents")  # the gift
+    tip = CentsAsDecimalString(attribute="tip_cents")  # for the platform, paid on top
+    fee = CentsAsDecimalString(attribute="fee_cents")  # the platform's fee, out of the gift
+    total = CentsAsDecimalString(attribute="charged_cents")  # what the donor pays
     currency = fields.String()
     status = fields.Function(lambda c: c.status.value, metadata={"type": "string"})
     interval = fields.Function(
@@ -39,7 +43,8 @@ class DonationSchema(Schema):
     message = fields.String()
     refunded = CentsAsDecimalString(attribute="refunded_cents")
     charged_back = CentsAsDecimalString(attribute="charged_back_cents")
-    net = CentsAsDecimalString(attribute="net_cents")
+    net = CentsAsDecimalString(attribute="net_cents")  # what reached the initiative
+    received_by = fields.Function(lambda c: "initiative" if c.paid_directly else "platform")
     # Refunds and chargebacks exceeded the payment (it counts as zero) or another problem: an
     # admin looks at it and resolves it.
     flagged = fields.Boolean()

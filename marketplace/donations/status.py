@@ -21,12 +21,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace import signals
 from marketplace.db import get_for_update
-from marketplace.donations import recurring
+from marketplace.donations import recurring, routing
 from marketplace.donations.ledger import (
     Ledger,
     apply_chargeback,
     apply_refund,
     flag_below_zero,
+    rebalance_platform_part,
+    record_platform_part,
     settle_paid_status,
 )
 from marketplace.donations.models import (
@@ -40,6 +42,7 @@ from marketplace.donations.models import (
 )
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.base import (
+    ConnectedAccount,
     PaymentProvider,
     ProviderChargeback,
     ProviderError,
@@ -133,11 +136,13 @@ def _apply_payment_status(
             result.changed |= apply_refund(contribution, refund, ledger)
         for chargeback in payment.chargebacks:
             result.changed |= apply_chargeback(contribution, chargeback, ledger)
+        rebalance_platform_part(contribution, ledger)
         settle_paid_status(contribution)
         flag_below_zero(contribution, ledger)
     result.flagged = ledger.flagged
     change = None
     if _status_and_money(contribution) != before:
+        routing.settle_gift_payout(contribution)  # in this transaction: money and payout agree
         change = _change_facts(contribution, result.newly_paid)
     db.session.commit()
     return result, change
@@ -171,12 +176,12 @@ def _does_not_match(contribution: Contribution, payment: ProviderPayment, ledger
         ledger.flag(Flag.METADATA_MISMATCH, f"provider metadata names contribution {claimed}")
         return True
     if ContributionStatus(payment.status) == ContributionStatus.PAID and (
-        payment.amount_cents != contribution.amount_cents
+        payment.amount_cents != contribution.charged_cents
         or payment.currency.upper() != contribution.currency
     ):
         ledger.flag(
             Flag.AMOUNT_MISMATCH,
-            f"asked {format_cents(contribution.amount_cents)} {contribution.currency}, "
+            f"asked {format_cents(contribution.charged_cents)} {contribution.currency}, "
             f"provider reports {format_cents(payment.amount_cents)} {payment.currency.upper()}",
         )
         return True
@@ -199,10 +204,11 @@ def _apply_status(
         ledger.record(
             f"{ledger.prefix}:paid",
             EventKind.PAYMENT,
-            contribution.amount_cents,
+            contribution.charged_cents,
             from_status=old.value,
             to_status=ContributionStatus.PAID.value,
         )
+        record_platform_part(contribution, ledger)
         if old in UNPAID_FINAL:
             ledger.flag(Flag.LATE_PAYMENT, f"paid after the gift was marked {old.value}")
         return True, True
@@ -233,8 +239,9 @@ def refresh_payment(
     provider = get_provider(provider_name)
     contribution = find_contribution(provider_name, payment_id)
     fetch_id = contribution.provider_payment_id if contribution else payment_id
+    account = routing.connected_account(contribution) if contribution else None
     db.session.rollback()  # no transaction held open during the network call
-    payment = _fetch_payment(provider, fetch_id)
+    payment = _fetch_payment(provider, fetch_id, account)
     if payment is None:
         return None
     if extra_chargebacks:
@@ -252,9 +259,11 @@ def refresh_payment(
     return result
 
 
-def _fetch_payment(provider: PaymentProvider, payment_id: str) -> ProviderPayment | None:
+def _fetch_payment(
+    provider: PaymentProvider, payment_id: str, account: ConnectedAccount | None = None
+) -> ProviderPayment | None:
     try:
-        return provider.fetch_payment(payment_id)
+        return provider.fetch_payment(payment_id, account)
     except ProviderUnavailable as error:
         raise ServiceUnavailable(_("The payment service is not reachable right now.")) from error
     except ProviderRejected:

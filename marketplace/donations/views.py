@@ -2,6 +2,7 @@
 gifts and the yearly overview (the admin's pages are in `admin_views`)."""
 
 import contextlib
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -15,14 +16,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from marketplace import tables
 from marketplace.accounts.views import show_errors
-from marketplace.donations import checkout, queries, receipts, recurring
+from marketplace.donations import checkout, queries, receipts, recurring, routing
 from marketplace.donations import status as payment_status
 from marketplace.donations.forms import (
     PRESETS,
@@ -30,8 +31,9 @@ from marketplace.donations.forms import (
     GiveForm,
     SimulatorForm,
 )
-from marketplace.donations.models import Contribution, ContributionStatus, EventKind
+from marketplace.donations.models import Contribution, ContributionStatus, EventKind, Interval
 from marketplace.donations.payment_kinds import refresh_any
+from marketplace.donations.platform_income import platform_fee_cents
 from marketplace.donations.providers import get_provider
 from marketplace.donations.providers.simulator import SimulatorProvider
 from marketplace.donations.simulator_state import SimulatorPayment
@@ -99,6 +101,24 @@ def donation_give_context(initiative) -> dict:
         "supports_monthly": provider.supports_monthly,
         "is_simulator": provider.name == "simulator",
         "max_amount_cents": checkout.max_amount_cents(),
+        "paid_directly": routing.destination_for(provider, initiative.id, Interval.ONCE, 0)
+        is not None,
+        **platform_terms(),
+    }
+
+
+def platform_terms() -> dict:
+    """The platform's tip suggestion and fee, as the give form shows them before paying."""
+    config = current_app.config
+    tip = Decimal(str(config.get("PLATFORM_TIP_PERCENT") or "0"))
+    fee_percent = Decimal(str(config.get("PLATFORM_FEE_PERCENT") or "0"))
+    return {
+        "platform_name": config.get("PLATFORM_LEGAL_NAME", "Impactbeurs"),
+        "tip_percent": tip,
+        "tip_percent_label": format_percent(tip / 100, format="#,##0.##%"),
+        "fee_fixed_cents": platform_fee_cents(0),
+        "fee_percent": fee_percent,
+        "fee_percent_label": format_percent(fee_percent / 100, format="#,##0.##%"),
     }
 
 
@@ -147,6 +167,7 @@ def _start_from_form(initiative, form: GiveForm) -> Contribution:
         "anonymous": form.anonymous.data,
         "message": form.message.data or "",
         "locale": str(get_locale() or "nl"),
+        "tip": form.tip.data or None,
     }
     if not current_user.is_authenticated:
         return checkout.start_guest_checkout(
@@ -202,6 +223,8 @@ def status_json(contribution: Contribution) -> dict:
         "final": contribution.status.is_final,
         "paid": contribution.status.is_paid_family,
         "amount": format_cents(contribution.amount_cents),
+        "tip": format_cents(contribution.tip_cents),
+        "fee": format_cents(contribution.fee_cents),
         "currency": contribution.currency,
     }
 
@@ -221,6 +244,7 @@ def retry(contribution_id: int):
         "anonymous": old.anonymous,
         "message": old.message,
         "locale": str(get_locale() or "nl"),
+        "tip": format_cents(old.tip_cents) if old.tip_cents else None,
     }
     amount = format_cents(old.amount_cents)
     try:

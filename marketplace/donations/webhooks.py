@@ -5,10 +5,12 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
+from marketplace import signals
 from marketplace.donations.payment_kinds import refresh_any
 from marketplace.donations.providers import PROVIDERS, get_provider
-from marketplace.donations.providers.base import InvalidSignature
+from marketplace.donations.providers.base import InvalidSignature, WebhookTrigger
 from marketplace.errors import NotFound, json_error
+from marketplace.payouts.accounts import find_by_account_id
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,24 @@ def webhook(provider: str):
         log.warning("%s webhook refused: %s", provider, error)
         return json_error(400, "Invalid signature.")
     for trigger in triggers:
-        refresh_any(
-            provider, trigger.payment_id, source="webhook", extra_chargebacks=trigger.chargebacks
-        )
+        apply_trigger(provider, trigger)
     return jsonify({"received": True}), 200
+
+
+def apply_trigger(provider: str, trigger: WebhookTrigger) -> None:
+    """A payment is fetched again; news from a connected account goes to whoever follows it.
+
+    An account the platform does not know (another platform's, or one long disconnected) is
+    ignored: the provider gets its 200 and nothing changes.
+    """
+    if trigger.account_id:
+        account = find_by_account_id(provider, trigger.account_id)
+        if account is None:
+            log.info("%s webhook for an unknown connected account ignored", provider)
+            return
+        if not trigger.payment_id:
+            signals.notify(signals.payout_account_event, provider=provider, account_pk=account.id)
+            return
+    refresh_any(
+        provider, trigger.payment_id, source="webhook", extra_chargebacks=trigger.chargebacks
+    )

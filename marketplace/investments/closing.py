@@ -33,6 +33,8 @@ from marketplace.investments.models import (
 )
 from marketplace.investments.notices import queue_closing_notices
 from marketplace.investments.payments import lock_offer, move, refresh_payment, settle_refund
+from marketplace.payouts.ledger import hold
+from marketplace.payouts.models import SourceKind
 from marketplace.timeutil import as_utc, to_amsterdam, utcnow
 
 log = logging.getLogger(__name__)
@@ -153,6 +155,12 @@ def close_offer(offer_id: int, now: datetime | None = None) -> OfferStatus | Non
         db.session.add(
             Payout(offer_id=offer.id, initiative_id=offer.initiative_id, amount_cents=raised)
         )
+        for subscription in reserved:  # held for the initiative, per payment (Mollie routes)
+            hold(
+                offer.initiative_id, SourceKind.INVESTMENT, subscription.id,
+                subscription.amount_cents, offer.currency, provider=subscription.provider,
+                payment_reference=subscription.provider_payment_id, detail=f"offer {offer.id}",
+            )  # fmt: skip
     queue_closing_notices(offer, reserved)
     db.session.commit()
     log.info("offer %s closed: %s (%s cents)", offer_id, offer.status.value, raised)

@@ -33,6 +33,7 @@ import requests
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .mollie_connect import PLATFORM_ORG, MollieConnectMixin
 from .server import FakeService, random_id
 
 __all__ = ["FakeMollie", "MollieError", "fake_mollie", "mollie_client"]
@@ -160,6 +161,9 @@ class _Payment:
     refunds: list[str] = field(default_factory=list)
     chargebacks: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # raw overrides merged into the rendered JSON
+    org_id: str = PLATFORM_ORG  # the organisation the payment belongs to (Connect)
+    profile_id: str = "pfl_FakeProf01"
+    application_fee: dict | None = None
 
 
 @dataclass
@@ -231,7 +235,7 @@ class _Subscription:
 
 
 # ----------------------------------------------------------------------------------- the fake
-class FakeMollie(FakeService):
+class FakeMollie(MollieConnectMixin, FakeService):
     """Fake Mollie v2 API.
 
     Constructor options:
@@ -244,6 +248,7 @@ class FakeMollie(FakeService):
     """
 
     service_name = "FakeMollie"
+    connect_error = MollieError
     default_base_url = "http://mollie.fake.invalid"
     api_prefixes = ("/v2/",)
 
@@ -266,6 +271,8 @@ class FakeMollie(FakeService):
         self.customers: dict[str, _Customer] = {}
         self.mandates: dict[str, _Mandate] = {}
         self.subscriptions: dict[str, _Subscription] = {}
+        self._org_context = PLATFORM_ORG  # who the current request acts for (under the lock)
+        self._init_connect()
         self.webhooks: list[tuple[str, dict[str, str]]] = []
         self.webhook_deliveries: list[dict[str, Any]] = []
 
@@ -460,6 +467,7 @@ class FakeMollie(FakeService):
                 ),
                 r("/v2/subscriptions", "api_list_all_subscriptions", "GET"),
                 r("/checkout/<pid>", "page_checkout", "GET", "POST"),
+                *self.connect_rules(),
             ],
             strict_slashes=False,
         )
@@ -496,6 +504,10 @@ class FakeMollie(FakeService):
                 doc="https://docs.mollie.com/overview/authentication",
             )
         request.environ["fake.mode"] = "live" if token.startswith("live_") else "test"
+        org = self.org_for_token(token) if token.startswith("access_") else PLATFORM_ORG
+        if org is None:
+            return self.error_response(401, "The access token is invalid or has expired.")
+        self._org_context = org
         return None
 
     def _dispatch(self, request: Request) -> Response:
@@ -849,7 +861,7 @@ class FakeMollie(FakeService):
     # ============================================================== internals
     def _get_payment(self, pid: str, http: bool = False) -> _Payment:
         payment = self.payments.get(pid)
-        if payment is None:
+        if payment is None or (http and payment.org_id != self._org_context):
             if http:
                 raise MollieError(404, f"No payment exists with token {pid}.")
             raise KeyError(pid)
@@ -1009,6 +1021,7 @@ class FakeMollie(FakeService):
                     422, "The customer does not have a suitable mandate.", "customerId"
                 )
         mode = request.environ.get("fake.mode", "test")
+        connect = self.connect_payment_fields(data, cents, currency)
         payment = _Payment(
             id=random_id("tr_", 10),
             mode=mode,
@@ -1025,6 +1038,8 @@ class FakeMollie(FakeService):
             customer_id=customer_id,
             mandate_id=mandate.id if mandate else None,
         )
+        for name, value in connect.items():
+            setattr(payment, name, value)
         if sequence_type == "recurring":
             payment.status = "pending"
         else:
@@ -1231,7 +1246,9 @@ class FakeMollie(FakeService):
             data["amountChargedBack"] = _money(charged_back, p.currency)
         if p.locale:
             data["locale"] = p.locale
-        data["profileId"] = "pfl_FakeProf01"
+        data["profileId"] = p.profile_id
+        if p.application_fee:
+            data["applicationFee"] = copy.deepcopy(p.application_fee)
         data["sequenceType"] = p.sequence_type
         data["redirectUrl"] = p.redirect_url
         if p.cancel_url:

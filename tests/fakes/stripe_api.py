@@ -38,6 +38,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from .server import FakeService, random_id
+from .stripe_connect import StripeConnectMixin
 
 __all__ = [
     "DEFAULT_API_VERSION",
@@ -383,7 +384,7 @@ def _add_interval(ts: int, interval: str, count: int = 1) -> int:
 
 
 # ------------------------------------------------------------------------------- the fake
-class FakeStripe(FakeService):
+class FakeStripe(StripeConnectMixin, FakeService):
     """Fake Stripe API (v1 subset for Checkout, refunds, disputes, subscriptions, invoices).
 
     Constructor options:
@@ -396,6 +397,22 @@ class FakeStripe(FakeService):
     """
 
     service_name = "FakeStripe"
+    connect_error = StripeError
+    account_schema = {
+        "type": None, "country": None, "email": None, "business_type": None,
+        "business_profile": ANY, "capabilities": ANY, "metadata": ANY, "settings": ANY,
+        "tos_acceptance": ANY, "controller": ANY, "expand": [None],
+    }  # fmt: skip
+    account_link_schema = {
+        "account": None, "refresh_url": None, "return_url": None, "type": None, "collect": None,
+        "collection_options": ANY, "expand": [None],
+    }  # fmt: skip
+    transfer_schema = {
+        "amount": None, "currency": None, "destination": None, "description": None,
+        "metadata": ANY, "source_transaction": None, "transfer_group": None, "source_type": None,
+        "expand": [None],
+    }  # fmt: skip
+    list_schema = LIST
     default_base_url = "http://stripe.fake.invalid"
     api_prefixes = ("/v1/",)
 
@@ -407,6 +424,7 @@ class FakeStripe(FakeService):
         webhook_url: str | None = None,
         webhook_secret: str | None = None,
         webhook_timeout: float = 5.0,
+        connect_webhook_secret: str | None = None,
     ) -> None:
         super().__init__()
         self.api_key = api_key
@@ -436,6 +454,7 @@ class FakeStripe(FakeService):
             "in_": self.invoices,
             "cus_": self.customers,
         }
+        self._init_connect(connect_webhook_secret)
 
     # ================================================================== test controls
     def get(self, object_id: str, api_version: str | None = None) -> dict:
@@ -475,6 +494,11 @@ class FakeStripe(FakeService):
             session = self._session(session_id)
             intent = self.payment_intents[session["payment_intent"]]
             self._settle_intent(intent, succeeded=True)
+            if session["_pi_destination"]:
+                charge = self.charges[intent["latest_charge"]]
+                self.destination_charge(
+                    charge, intent, session["_pi_destination"], session["_pi_application_fee"]
+                )
             session["payment_status"] = "paid"
             self._emit("checkout.session.async_payment_succeeded", session)
             result = self._render(session, self.api_version)
@@ -620,6 +644,7 @@ class FakeStripe(FakeService):
                 r("/v1/events", "api_list_events", "GET"),
                 r("/v1/events/<oid>", "api_get_event", "GET"),
                 r("/c/pay/<sid>", "page_checkout", "GET", "POST"),
+                *self.connect_rules(),
             ],
             strict_slashes=False,
         )
@@ -956,6 +981,9 @@ class FakeStripe(FakeService):
                 "in_": "invoice",
                 "cus_": "customer",
                 "cs_": "checkout.session",
+                "acct_": "account",
+                "tr_": "transfer",
+                "fee_": "application_fee",
             }[prefix]
             raise StripeError(
                 404, f"No such {kind}: '{object_id}'", param=param, code="resource_missing"
@@ -971,7 +999,9 @@ class FakeStripe(FakeService):
                 return event
         raise StripeError(404, f"No such event: '{event_id}'", param="id", code="resource_missing")
 
-    def _emit(self, type: str, obj: dict, previous_attributes: dict | None = None) -> dict:
+    def _emit(
+        self, type: str, obj: dict, previous_attributes: dict | None = None, deliver: bool = True
+    ) -> dict:
         event = make_event(
             type,
             self._render(obj, self.api_version),
@@ -980,13 +1010,14 @@ class FakeStripe(FakeService):
             livemode=bool(obj.get("livemode")),
         )
         self.events.append(event)
-        if self.webhook_url and self.webhook_secret:
+        if self.webhook_url and self.webhook_secret and deliver:
             self._defer(lambda: self._deliver(event))
         return event
 
-    def _deliver(self, event: dict) -> None:
-        assert self.webhook_url and self.webhook_secret
-        body, header = signed_event(event, self.webhook_secret)
+    def _deliver(self, event: dict, secret: str | None = None) -> None:
+        secret = secret or self.webhook_secret
+        assert self.webhook_url and secret
+        body, header = signed_event(event, secret)
         record: dict[str, Any] = {"event": event["id"], "type": event["type"]}
         try:
             resp = requests.post(
@@ -1073,6 +1104,15 @@ class FakeStripe(FakeService):
             raise StripeError(400, f"Invalid email address: {email}", param="customer_email")
         pi_data = params.get("payment_intent_data") or {}
         sub_data = params.get("subscription_data") or {}
+        destination = (pi_data.get("transfer_data") or {}).get("destination")
+        application_fee = _int(
+            pi_data.get("application_fee_amount", "0"), "application_fee_amount", 0
+        )
+        if destination:
+            self.connected(destination, "payment_intent_data[transfer_data][destination]")
+        if application_fee > total:
+            raise StripeError(400, "The application fee cannot exceed the amount.",
+                              param="payment_intent_data[application_fee_amount]")  # fmt: skip
         if mode == "subscription" and pi_data:
             raise StripeError(
                 400,
@@ -1115,6 +1155,8 @@ class FakeStripe(FakeService):
             "_line_items": line_items,
             "_pi_metadata": _metadata(pi_data.get("metadata"), "payment_intent_data[metadata]"),
             "_pi_description": pi_data.get("description"),
+            "_pi_destination": destination,
+            "_pi_application_fee": application_fee,
             "_sub_metadata": _metadata(sub_data.get("metadata"), "subscription_data[metadata]"),
             "_sub_description": sub_data.get("description"),
         }
@@ -1376,6 +1418,11 @@ class FakeStripe(FakeService):
             )
             session["payment_intent"] = intent["id"]
             session["payment_status"] = "unpaid" if async_payment else "paid"
+            if session["_pi_destination"] and not async_payment:
+                charge = self.charges[intent["latest_charge"]]
+                self.destination_charge(
+                    charge, intent, session["_pi_destination"], session["_pi_application_fee"]
+                )
             self._emit("checkout.session.completed", session)
             if not async_payment:
                 self._emit("charge.succeeded", self.charges[intent["latest_charge"]])

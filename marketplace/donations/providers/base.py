@@ -18,11 +18,19 @@ Rules every implementation keeps (the services rely on them):
   status from `PAYMENT_STATUSES`; provider-specific statuses are mapped here, not in services.
   Refunds and chargebacks come with the provider's own ids; a list may be partial (an absent
   refund is *not* a deleted one).
+* **Connect (payouts to initiatives).** A provider that can pay initiatives' own accounts
+  (`supports_connect`) onboards them (`start_connect`, `finish_connect`, `fetch_account`, with
+  states from `ACCOUNT_STATES`), takes payments for them with the platform's tip and fee as the
+  application fee (`CheckoutRequest.destination`), acts for their accounts where a payment lives
+  there (`ConnectedAccount` on `fetch_payment` and `ProviderPaymentRef`), and transfers money the
+  platform held (`create_transfer`, `fetch_transfer`). A webhook about a connected account says so
+  in `WebhookTrigger.account_id`; the caller ignores accounts it does not know.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +42,10 @@ PAYMENT_STATUSES = ("open", "pending", "paid", "failed", "canceled", "expired")
 REFUND_STATUSES = ("pending", "refunded", "failed", "canceled")
 REFUND_COUNTING = ("pending", "refunded")
 REFUND_FINAL = ("refunded", "failed", "canceled")
+# Normalised states of an initiative's account (payouts.models.AccountStatus has the same values).
+ACCOUNT_STATES = ("pending", "in_review", "active", "restricted")
+# Normalised transfer states: "paid" (done), "pending", "failed", "reversed" (taken back).
+TRANSFER_STATES = ("paid", "pending", "failed", "reversed")
 
 
 class ProviderError(Exception):
@@ -57,6 +69,24 @@ class NotSupported(ProviderError):
 
 
 @dataclass(frozen=True)
+class ConnectedAccount:
+    """An initiative's account at the provider, with what is needed to act for it."""
+
+    account_id: str  # acct_... (Stripe), org_... (Mollie), simacct_... (simulator)
+    profile_id: str | None = None  # Mollie: the website profile payments are made on
+    token: dict | None = None  # Mollie: the OAuth token (access, refresh, expiry)
+    on_token: Callable[[dict], None] | None = field(default=None, compare=False)  # refreshed
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Pay the initiative's account directly; the provider keeps the application fee for us."""
+
+    account: ConnectedAccount
+    application_fee_cents: int
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     contribution_id: int
     idempotency_key: str
@@ -73,6 +103,9 @@ class CheckoutRequest:
     monthly: bool = False
     recurring_gift_id: int | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    tip_cents: int = 0  # part of amount_cents: the tip for the platform (shown apart)
+    tip_description: str = ""
+    destination: Destination | None = None
 
 
 @dataclass(frozen=True)
@@ -128,10 +161,67 @@ class ProviderPayment:
 @dataclass(frozen=True)
 class WebhookTrigger:
     """A webhook names a payment to fetch again; a chargeback the payment itself cannot show
-    (a Stripe dispute) comes along, already fetched from the provider."""
+    (a Stripe dispute) comes along, already fetched from the provider. `account_id` names the
+    connected account the event came from (or, without a payment, is about)."""
 
     payment_id: str
     chargebacks: tuple[ProviderChargeback, ...] = ()
+    account_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ConnectRequest:
+    """Start (or continue) onboarding an initiative's account."""
+
+    initiative_id: int
+    name: str
+    email: str
+    return_url: str  # where the provider sends the owner back (also the OAuth redirect URI)
+    refresh_url: str  # where an expired onboarding link sends the owner (Stripe)
+    locale: str = "nl"
+
+
+@dataclass(frozen=True)
+class ConnectStart:
+    url: str  # send the owner there
+    state: str = ""  # the OAuth state to check on the way back (Mollie)
+    account_id: str | None = None  # an account the provider created already (Stripe Express)
+
+
+@dataclass(frozen=True)
+class ConnectResult:
+    """What the owner's return from the provider established."""
+
+    account_id: str
+    profile_id: str | None = None
+    token: dict | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class AccountState:
+    account_id: str
+    status: str  # one of ACCOUNT_STATES
+    requirements: tuple[str, ...] = ()  # what the provider still needs, in its words
+    name: str = ""
+    onboarding_url: str | None = None  # where the owner continues at the provider
+
+
+@dataclass(frozen=True)
+class TransferSource:
+    """Part of a transfer that comes from one of our payments (Mollie routes per payment)."""
+
+    payment_id: str | None
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class ProviderTransfer:
+    reference: str  # the provider's id(s) for the transfer
+    amount_cents: int
+    currency: str
+    account_id: str
+    status: str  # one of TRANSFER_STATES
 
 
 @dataclass(frozen=True)
@@ -145,6 +235,11 @@ class PaymentProvider(ABC):
 
     name: str = ""
     supports_monthly: bool = False
+    #: Where a direct payment is refunded or charged back, whose balance pays: the initiative's
+    #: own account (Mollie: the payment is its organisation's) or the platform's (Stripe).
+    refunds_from_connected_account: bool = True
+    #: Transfers are made per payment of the platform's (Mollie routes), not from its balance.
+    transfers_per_payment: bool = False
     #: A provider that signs its webhooks answers 400 to one it cannot verify (also while it is not
     #: configured); one that does not (Mollie) gets 200, so it neither retries nor gives up on us.
     signs_webhooks: bool = False
@@ -167,8 +262,13 @@ class PaymentProvider(ABC):
         """Create a payment (or checkout session) and return where to send the donor."""
 
     @abstractmethod
-    def fetch_payment(self, payment_id: str) -> ProviderPayment | None:
-        """Ask the provider for the truth about a payment; None when it does not know the id."""
+    def fetch_payment(
+        self, payment_id: str, account: ConnectedAccount | None = None
+    ) -> ProviderPayment | None:
+        """Ask the provider for the truth about a payment; None when it does not know the id.
+
+        `account`: the connected account the payment was made to (it lives there at Mollie).
+        """
 
     @abstractmethod
     def create_refund(
@@ -191,6 +291,39 @@ class PaymentProvider(ABC):
         """Stop a monthly gift at the provider (already-cancelled is fine)."""
         raise NotSupported(self.name)
 
+    # ----------------------------------------------------------------- connect (payouts)
+    @property
+    def supports_connect(self) -> bool:
+        """Whether initiatives can connect their own account (the config has what it needs)."""
+        return False
+
+    def start_connect(self, request: ConnectRequest, account_id: str | None) -> ConnectStart:
+        """Where to send an owner to connect (or continue onboarding `account_id`)."""
+        raise NotSupported(self.name)
+
+    def finish_connect(self, args: dict, state: str, return_url: str) -> ConnectResult:
+        """The owner came back (`args`: the return URL's query); `state` is what we sent."""
+        raise NotSupported(self.name)
+
+    def fetch_account(self, account: ConnectedAccount) -> AccountState:
+        """The account's onboarding state at the provider."""
+        raise NotSupported(self.name)
+
+    def create_transfer(
+        self, account: ConnectedAccount, amount_cents: int, currency: str,
+        sources: tuple[TransferSource, ...], idempotency_key: str, description: str,
+    ) -> ProviderTransfer:  # fmt: skip
+        """Send money the platform held to the account (the same key returns the same one)."""
+        raise NotSupported(self.name)
+
+    def fetch_transfer(self, reference: str, account_id: str) -> ProviderTransfer | None:
+        """The provider's view of a transfer we made; None when it does not know it."""
+        raise NotSupported(self.name)
+
+    def application_fee_cents(self, payment: ProviderPaymentRef) -> int | None:
+        """The application fee the provider kept for us on a direct payment (None: unknown)."""
+        raise NotSupported(self.name)
+
 
 @dataclass(frozen=True)
 class ProviderPaymentRef:
@@ -198,3 +331,4 @@ class ProviderPaymentRef:
 
     payment_id: str
     reference: str | None = None
+    account: ConnectedAccount | None = None  # the connected account a direct payment lives in

@@ -24,6 +24,7 @@ from mollie.api.error import (
 from marketplace.donations.providers.base import (
     Checkout,
     CheckoutRequest,
+    ConnectedAccount,
     PaymentProvider,
     ProviderChargeback,
     ProviderPayment,
@@ -34,6 +35,7 @@ from marketplace.donations.providers.base import (
     Subscription,
     WebhookTrigger,
 )
+from marketplace.donations.providers.mollie_connect import MollieConnect
 from marketplace.money import format_cents, parse_cents
 from marketplace.timeutil import to_amsterdam, utcnow
 
@@ -81,9 +83,10 @@ def _add_month(day: date) -> date:
     )
 
 
-class MollieProvider(PaymentProvider):
+class MollieProvider(MollieConnect, PaymentProvider):
     name = "mollie"
     supports_monthly = True
+    transfers_per_payment = True  # delayed routes on the platform's own payments
 
     @classmethod
     def is_configured(cls, config) -> bool:
@@ -134,6 +137,10 @@ class MollieProvider(PaymentProvider):
         if request.webhook_url:
             data["webhookUrl"] = request.webhook_url
         customer_id = None
+        client = self.client
+        if request.destination is not None:  # a one-off gift on the initiative's organisation
+            client = self.client_for(request.destination.account)
+            data = self.connect_payment_data(data, request.destination)
         if request.monthly:
             customer = self._call(
                 self.client.customers.create,
@@ -149,7 +156,7 @@ class MollieProvider(PaymentProvider):
             data["sequenceType"] = "first"
         try:
             payment = self._call(
-                self.client.payments.create, data, idempotency_key=request.idempotency_key
+                client.payments.create, data, idempotency_key=request.idempotency_key
             )
         except NotFoundError as error:
             raise ProviderRejected(str(error)) from error
@@ -160,11 +167,14 @@ class MollieProvider(PaymentProvider):
             customer_id=customer_id,
         )
 
-    def fetch_payment(self, payment_id: str) -> ProviderPayment | None:
+    def fetch_payment(
+        self, payment_id: str, account: ConnectedAccount | None = None
+    ) -> ProviderPayment | None:
         if not payment_id.startswith("tr_"):
             return None
+        client = self.client_for(account)
         try:
-            payment = self._call(self.client.payments.get, payment_id, embed="refunds,chargebacks")
+            payment = self._oauth_call(client.payments.get, payment_id, embed="refunds,chargebacks")
         except NotFoundError:
             return None
         embedded = payment.get("_embedded") or {}
@@ -208,8 +218,9 @@ class MollieProvider(PaymentProvider):
     def create_refund(
         self, payment: ProviderPaymentRef, amount_cents: int, currency: str, idempotency_key: str
     ) -> ProviderRefund:
+        client = self.client_for(payment.account)
         try:
-            mollie_payment = self._call(self.client.payments.get, payment.payment_id)
+            mollie_payment = self._oauth_call(client.payments.get, payment.payment_id)
             refund = self._call(
                 mollie_payment.refunds.create,
                 {"amount": _amount(amount_cents, currency), "description": "Impactbeurs refund"},

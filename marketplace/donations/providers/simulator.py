@@ -12,22 +12,34 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.donations.providers.base import (
+    AccountState,
     Checkout,
     CheckoutRequest,
+    ConnectedAccount,
+    ConnectRequest,
+    ConnectResult,
+    ConnectStart,
     PaymentProvider,
     ProviderPayment,
     ProviderPaymentRef,
     ProviderRefund,
     ProviderRejected,
+    ProviderTransfer,
     Subscription,
+    TransferSource,
     WebhookTrigger,
 )
-from marketplace.donations.simulator_state import SimulatorPayment
+from marketplace.donations.simulator_state import (
+    SimulatorAccount,
+    SimulatorPayment,
+    SimulatorTransfer,
+)
 from marketplace.donations.urls import path_for
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 
 CHOICES = ("paid", "failed", "canceled", "expired")
+ONBOARDING_CHOICES = ("active", "in_review", "pending", "restricted")
 EXPIRY = timedelta(minutes=15)
 
 
@@ -71,6 +83,9 @@ class SimulatorProvider(PaymentProvider):
                 contribution_id=request.contribution_id,
                 expires_at=utcnow() + EXPIRY,
             )
+            if request.destination is not None:
+                payment.destination_account = request.destination.account.account_id
+                payment.application_fee_cents = request.destination.application_fee_cents
             db.session.add(payment)
             db.session.commit()
         elif payment.amount_cents != request.amount_cents:
@@ -82,7 +97,9 @@ class SimulatorProvider(PaymentProvider):
             customer_id=f"simcus_{request.contribution_id}" if request.monthly else None,
         )
 
-    def fetch_payment(self, payment_id: str) -> ProviderPayment | None:
+    def fetch_payment(
+        self, payment_id: str, account: ConnectedAccount | None = None
+    ) -> ProviderPayment | None:
         payment = db.session.get(SimulatorPayment, payment_id)
         if payment is None:
             return None
@@ -157,3 +174,93 @@ class SimulatorProvider(PaymentProvider):
 
     def cancel_subscription(self, customer_id: str | None, subscription_id: str) -> None:
         return None
+
+    # ----------------------------------------------------------------- connect (payouts)
+    @property
+    def supports_connect(self) -> bool:
+        return True
+
+    def start_connect(self, request: ConnectRequest, account_id: str | None) -> ConnectStart:
+        """A test account at once; its page lets the owner pick how onboarding ends."""
+        account = db.session.get(SimulatorAccount, account_id) if account_id else None
+        if account is None:
+            account = SimulatorAccount(
+                id="simacct_" + secrets.token_hex(8),
+                initiative_id=request.initiative_id,
+                name=request.name[:200],
+            )
+            db.session.add(account)
+        account.return_url = request.return_url
+        db.session.commit()
+        url = path_for("settlement.simulator_onboarding", account_id=account.id)
+        return ConnectStart(url=url, account_id=account.id)
+
+    def finish_connect(self, args: dict, state: str, return_url: str) -> ConnectResult:
+        account = db.session.get(SimulatorAccount, args.get("account", ""))
+        if account is None:
+            raise ProviderRejected("unknown simulator account")
+        return ConnectResult(account_id=account.id, name=account.name)
+
+    def choose_onboarding(self, account_id: str, outcome: str) -> SimulatorAccount | None:
+        """The owner's choice on the simulator's onboarding page."""
+        account = db.session.get(SimulatorAccount, account_id)
+        if account is None or outcome not in ONBOARDING_CHOICES:
+            return None
+        account.status = outcome
+        db.session.commit()
+        return account
+
+    def fetch_account(self, account: ConnectedAccount) -> AccountState:
+        row = db.session.get(SimulatorAccount, account.account_id)
+        if row is None:
+            raise ProviderRejected("unknown simulator account")
+        needs = () if row.status == "active" else ("simulator: finish onboarding",)
+        return AccountState(
+            account_id=row.id,
+            status=row.status,
+            requirements=needs,
+            name=row.name,
+            onboarding_url=path_for("settlement.simulator_onboarding", account_id=row.id),
+        )
+
+    def create_transfer(
+        self, account: ConnectedAccount, amount_cents: int, currency: str,
+        sources: tuple[TransferSource, ...], idempotency_key: str, description: str,
+    ) -> ProviderTransfer:  # fmt: skip
+        if db.session.get(SimulatorAccount, account.account_id) is None:
+            raise ProviderRejected("unknown simulator account")
+        transfer = db.session.scalar(
+            select(SimulatorTransfer).where(SimulatorTransfer.idempotency_key == idempotency_key)
+        )
+        if transfer is None:
+            transfer = SimulatorTransfer(
+                id="simtr_" + secrets.token_hex(8),
+                idempotency_key=idempotency_key,
+                account_id=account.account_id,
+                amount_cents=amount_cents,
+                currency=currency,
+                description=description[:255],
+            )
+            db.session.add(transfer)
+            db.session.commit()
+        elif transfer.amount_cents != amount_cents:
+            raise ProviderRejected("idempotency key reused with another amount")
+        return self._transfer(transfer)
+
+    def fetch_transfer(self, reference: str, account_id: str) -> ProviderTransfer | None:
+        transfer = db.session.get(SimulatorTransfer, reference)
+        return self._transfer(transfer) if transfer is not None else None
+
+    @staticmethod
+    def _transfer(transfer: SimulatorTransfer) -> ProviderTransfer:
+        return ProviderTransfer(
+            reference=transfer.id,
+            amount_cents=transfer.amount_cents,
+            currency=transfer.currency,
+            account_id=transfer.account_id,
+            status="paid",
+        )
+
+    def application_fee_cents(self, payment: ProviderPaymentRef) -> int | None:
+        row = db.session.get(SimulatorPayment, payment.payment_id)
+        return row.application_fee_cents if row is not None else None

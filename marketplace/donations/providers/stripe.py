@@ -16,6 +16,7 @@ import stripe
 from marketplace.donations.providers.base import (
     Checkout,
     CheckoutRequest,
+    ConnectedAccount,
     InvalidSignature,
     PaymentProvider,
     ProviderChargeback,
@@ -26,6 +27,7 @@ from marketplace.donations.providers.base import (
     ProviderUnavailable,
     WebhookTrigger,
 )
+from marketplace.donations.providers.stripe_connect import StripeConnect
 
 REFUND_STATUS_MAP = {
     "pending": "pending",
@@ -37,6 +39,8 @@ REFUND_STATUS_MAP = {
 # Disputes that did not (or no longer) take money: inquiries, and disputes the platform won.
 DISPUTE_NOT_TAKEN = ("warning_needs_response", "warning_under_review", "warning_closed")
 SESSION_EXPIRY_SECONDS = 2 * 3600
+# Events about a connected account itself (from the Connect webhook endpoint).
+EVENT_TYPES_ACCOUNT = ("account.updated", "account.application.deauthorized", "capability.updated")
 EVENT_TYPES_SESSION = (
     "checkout.session.completed",
     "checkout.session.expired",
@@ -57,10 +61,11 @@ def _get(obj, key, default=None):
     return default if value is None else value
 
 
-class StripeProvider(PaymentProvider):
+class StripeProvider(StripeConnect, PaymentProvider):
     name = "stripe"
     supports_monthly = True
     signs_webhooks = True
+    refunds_from_connected_account = False  # destination charges: the platform's balance pays
 
     @classmethod
     def is_configured(cls, config) -> bool:
@@ -76,6 +81,7 @@ class StripeProvider(PaymentProvider):
             http_client=stripe.RequestsClient(timeout=self.timeout),
         )
         self.webhook_secret = config.get("STRIPE_WEBHOOK_SECRET", "")
+        self.connect_webhook_secret = config.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
 
     def methods(self) -> list[tuple[str, str]]:
         return [("ideal", self.config.get("IDEAL_METHOD_LABEL", "iDEAL")), ("card", "Card")]
@@ -103,11 +109,16 @@ class StripeProvider(PaymentProvider):
             methods.insert(0, request.method)
         price_data = {
             "currency": request.currency.lower(),
-            "unit_amount": request.amount_cents,
+            "unit_amount": request.amount_cents - request.tip_cents,
             "product_data": {"name": request.description},
         }
+        line_items = [{"price_data": price_data, "quantity": 1}]
+        if request.tip_cents:  # shown apart on Stripe's page: the gift, and the platform's tip
+            tip_data = {**price_data, "unit_amount": request.tip_cents}
+            tip_data["product_data"] = {"name": request.tip_description or "Tip"}
+            line_items.append({"price_data": tip_data, "quantity": 1})
         params = {
-            "line_items": [{"price_data": price_data, "quantity": 1}],
+            "line_items": line_items,
             "payment_method_types": methods,
             "success_url": request.redirect_url,
             "cancel_url": request.cancel_url,
@@ -120,7 +131,8 @@ class StripeProvider(PaymentProvider):
             params["customer_email"] = request.donor_email
         if request.monthly:
             params["mode"] = "subscription"
-            price_data["recurring"] = {"interval": "month"}
+            for item in line_items:
+                item["price_data"]["recurring"] = {"interval": "month"}
             params["subscription_data"] = {
                 "metadata": {"recurring_gift_id": str(request.recurring_gift_id)},
                 "description": request.description,
@@ -131,6 +143,8 @@ class StripeProvider(PaymentProvider):
                 "metadata": request.metadata,
                 "description": request.description,
             }
+            if request.destination is not None:
+                self.destination_params(params["payment_intent_data"], request.destination)
         try:
             session = self._call(
                 self.client.v1.checkout.sessions.create,
@@ -144,7 +158,9 @@ class StripeProvider(PaymentProvider):
         )
 
     # ------------------------------------------------------------------------- truth
-    def fetch_payment(self, payment_id: str) -> ProviderPayment | None:
+    def fetch_payment(
+        self, payment_id: str, account: ConnectedAccount | None = None
+    ) -> ProviderPayment | None:
         try:
             if payment_id.startswith("cs_"):
                 return self._fetch_session(payment_id)
@@ -285,20 +301,26 @@ class StripeProvider(PaymentProvider):
 
     # ------------------------------------------------------------------------ webhooks
     def verify_event(self, body: bytes, headers: dict) -> dict:
+        """The event, signed with the account endpoint's or the Connect endpoint's secret."""
         signature = headers.get("Stripe-Signature") or headers.get("stripe-signature")
-        if not self.webhook_secret:
+        secrets = [s for s in (self.webhook_secret, self.connect_webhook_secret) if s]
+        if not secrets:
             raise InvalidSignature("STRIPE_WEBHOOK_SECRET is not configured")
-        try:
-            event = self.client.construct_event(body, signature, self.webhook_secret)
-        except (stripe.SignatureVerificationError, ValueError) as error:
-            raise InvalidSignature(str(error)) from error
-        return event
+        for secret in secrets:
+            try:
+                return self.client.construct_event(body, signature, secret)
+            except (stripe.SignatureVerificationError, ValueError) as error:
+                failure = error
+        raise InvalidSignature(str(failure)) from failure
 
     def parse_webhook(self, body: bytes, form: dict, headers: dict) -> list[WebhookTrigger]:
         """Verify the event, then say which payment to fetch again (nothing else is trusted)."""
         event = self.verify_event(body, headers)
         kind = event["type"]
         obj = event["data"]["object"]
+        account = _get(event, "account")
+        if account:  # from a connected account: only news about the account itself concerns us
+            return [WebhookTrigger("", account_id=account)] if kind in EVENT_TYPES_ACCOUNT else []
         if kind in EVENT_TYPES_SESSION:
             return [WebhookTrigger(obj["id"])]
         if kind in ("invoice.paid", "invoice.payment_failed"):
