@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
+from marketplace.i18n import babel_locale_name
 from marketplace.initiatives.models import THEME_LABELS
 from marketplace.investments import offers, queries, summaries
 from marketplace.investments.models import KIND_LABELS, Offer, OfferKind, OfferStatus
@@ -19,6 +20,7 @@ from marketplace.investments.schedules import Frequency, Repayment
 from marketplace.investments.sheet import render_sheet_html, render_sheet_pdf
 from marketplace.investments.subscribe import takes_subscriptions
 from marketplace.money import parse_cents
+from marketplace.numbers import format_fraction_percent
 from marketplace.templating import money_filter as format_money
 
 bp = Blueprint("offers", __name__)
@@ -47,8 +49,9 @@ def investment_notices() -> dict:
             "Watch out! Investing in crowdfunding projects carries risks, including the risk of "
             "losing part or all of the money you invest. Your investment is not covered by the "
             "deposit guarantee scheme or the investor compensation scheme. You may not receive "
-            "any return. This is not a savings product: do not invest more than 10% of your net "
-            "worth in crowdfunding. You may not be able to sell your investment when you want."
+            "any return. This is not a savings product: do not invest more than %(share)s of your "
+            "net worth in crowdfunding. You may not be able to sell your investment when you want.",
+            share=format_fraction_percent(Decimal("0.1"), 0, locale=babel_locale_name()),
         ),
     }
 
