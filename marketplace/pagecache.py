@@ -67,6 +67,7 @@ def bump(keys: Iterable[str]) -> None:
                     .values(version=PageVersion.version + 1)
                 )
     db.session.commit()
+    _recent_versions.clear()  # this process sees its own change at once; others within a second
 
 
 # Versions read in the last second, per process: a page served a thousand times a second asks
