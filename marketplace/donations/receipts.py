@@ -109,9 +109,10 @@ def send_receipt(contribution_id: int) -> bool:
         db.session.commit()
         return False
     message = queue_mail(receipt_mail(contribution), key=f"receipt:{contribution_id}")
+    message_id = message.id if message is not None else None  # flushed: no reload after commit
     db.session.commit()
-    if message is not None:
-        deliver_after_response(message)
+    if message_id is not None:
+        deliver_after_response(message_id)
     return True
 
 

@@ -240,19 +240,21 @@ def refresh_payment(
     contribution = find_contribution(provider_name, payment_id)
     fetch_id = contribution.provider_payment_id if contribution else payment_id
     account = routing.connected_account(contribution) if contribution else None
+    contribution_id = contribution.id if contribution else None
     db.session.rollback()  # no transaction held open during the network call
     payment = _fetch_payment(provider, fetch_id, account)
     if payment is None:
         return None
     if extra_chargebacks:
         payment = replace(payment, chargebacks=(*payment.chargebacks, *extra_chargebacks))
-    if contribution is None:
-        contribution = find_contribution(provider_name, payment.payment_id)
-    if contribution is None:
-        contribution = recurring.contribution_for_subscription_payment(provider_name, payment)
-        if contribution is None:
+    if contribution_id is None:
+        found = find_contribution(provider_name, payment.payment_id) or (
+            recurring.contribution_for_subscription_payment(provider_name, payment)
+        )
+        if found is None:
             return None
-    result = apply_payment_status(contribution.id, payment, source)
+        contribution_id = found.id
+    result = apply_payment_status(contribution_id, payment, source)
     if payment.subscription_id and payment.first_of_subscription:
         recurring.link_subscription(result.contribution_id, payment)
     after_apply(result)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import accumulate
 
-from sqlalchemy import Date, and_, cast, delete, func, select
+from sqlalchemy import Date, and_, cast, delete, func, select, update
 
 from marketplace.db import advisory_xact_locks, bulk_insert
 from marketplace.donations.models import Contribution
@@ -186,31 +186,36 @@ def update_gift_month(initiative_id: int, paid_at: datetime) -> None:
             Contribution.paid_at < high,
         )
     ).one()
-    row = db.session.get(InitiativeMonth, (initiative_id, month))
-    if row is None and count:
-        earlier = db.session.scalar(
-            select(InitiativeMonth.evidence_level)
-            .where(InitiativeMonth.initiative_id == initiative_id, InitiativeMonth.month < month)
-            .order_by(InitiativeMonth.month.desc())
-            .limit(1)
+    rows = [
+        dict(row._mapping)
+        for row in db.session.execute(
+            select(*InitiativeMonth.__table__.columns)
+            .where(InitiativeMonth.initiative_id == initiative_id)
+            .order_by(InitiativeMonth.month)
         )
-        row = InitiativeMonth(
-            initiative_id=initiative_id,
-            month=month,
+    ]
+    current = next((row for row in rows if row["month"] == month), None)
+    table = InitiativeMonth.__table__
+    if current is not None:
+        current["platform_cents"] = int(cents)
+        db.session.execute(
+            update(table)
+            .where(table.c.initiative_id == initiative_id, table.c.month == month)
+            .values(platform_cents=int(cents))
+        )
+    elif count:
+        earlier = [row["evidence_level"] for row in rows if row["month"] < month]
+        current = {
+            "initiative_id": initiative_id,
+            "month": month,
             **dict.fromkeys(INPUT_COLUMNS, 0),
-            evidence_level=earlier,
+            "platform_cents": int(cents),
             **{f"value_{kind}": ZERO for kind in VALUE_KINDS},
-        )
-        db.session.add(row)
-    if row is not None:
-        row.platform_cents = int(cents)
-        db.session.flush()
-    rows = db.session.execute(
-        select(*InitiativeMonth.__table__.columns)
-        .where(InitiativeMonth.initiative_id == initiative_id)
-        .order_by(InitiativeMonth.month)
-    )
-    _store_series([initiative_id], [dict(r._mapping) for r in rows])
+            "evidence_level": earlier[-1] if earlier else None,
+        }
+        db.session.execute(table.insert(), [current])
+        rows = sorted([*rows, current], key=lambda row: row["month"])
+    _store_series([initiative_id], rows)
 
 
 # --- running totals ---------------------------------------------------------------------------

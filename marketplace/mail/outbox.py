@@ -57,12 +57,9 @@ def queue_mail(
 ) -> MailMessage | None:
     """Add a mail to the outbox in the current transaction (the caller commits, unless `commit`).
 
-    With a `key`, queueing the same key again is a no-op and returns None.
+    With a `key`, queueing the same key again is a no-op and returns None (the unique key,
+    under a savepoint, decides).
     """
-    if key is not None:
-        existing = db.session.scalar(select(MailMessage).where(MailMessage.key == key))
-        if existing is not None:
-            return None
     message = MailMessage(
         key=key,
         to=mail.to,
@@ -185,15 +182,15 @@ def deliver_messages(ids: list[int], now: datetime | None = None) -> DeliveryRes
     return result
 
 
-def deliver_after_response(message: MailMessage) -> None:
+def deliver_after_response(message_id: int) -> None:
     """Send a queued message as soon as the current response has gone out (at once outside a
     request): a webhook or a form answers without waiting for SMTP, and a failed delivery is
     retried by the outbox job like any other."""
     if has_request_context():
         pending = g.setdefault("mail_after_response", [])
-        pending.append(message.id)
+        pending.append(message_id)
     else:
-        deliver_messages([message.id])
+        deliver_messages([message_id])
 
 
 def init_app(app: Flask) -> None:
