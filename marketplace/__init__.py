@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_payment_kinds(app)
     register_reconcile_steps(app)
     register_privacy(app)
+    register_community(app)
     return app
 
 
@@ -261,3 +262,11 @@ def register_privacy(app: Flask) -> None:
             reporting.DATA,
         ),
     )
+
+
+def register_community(app: Flask) -> None:
+    """What tasks, events and reviews add to the feed and to public profiles (in that order)."""
+    from marketplace.community.registry import set_feed_sources, set_profile_sections
+
+    set_feed_sources(app, ())
+    set_profile_sections(app, ())

@@ -26,6 +26,8 @@ LAYERS: list[set[str]] = [
     {"initiatives"},
     {"payouts"},  # what is owed to initiatives: gifts and investments both record it here
     {"donations", "community"},
+    {"volunteering", "events"},  # tasks and hours of help; events and RSVPs
+    {"reviews"},  # ratings of initiatives and events; knows who took part
     {"investments"},  # may use the donations' providers and status helpers
     {"impact"},
     {"figures"},
