@@ -13,6 +13,9 @@ every worker and host reads (one small query per request). The receivers of the 
 bump them when the underlying facts change (`bump`), so a new gift shows on its initiative's page
 at once while the other pages stay cached.
 
+The same holds for public JSON answers of the API (an initiative's social return) asked without a
+bearer token: they are cached with their media type.
+
 Pages without a form are also marked `Cache-Control: public` with an ETag, so a proxy or CDN can
 carry anonymous traffic; pages with a form are `private` (the token is per visitor).
 """
@@ -36,6 +39,7 @@ from marketplace.i18n import babel_locale_name
 
 TOKEN_PLACEHOLDER = "__impactbeurs_csrf_token__"  # noqa: S105 (not a secret: a marker)
 PUBLIC_MAX_AGE = 60  # seconds a proxy may serve a page without asking again
+CACHED_TYPES = ("text/html", "application/json")
 
 
 class PageVersion(db.Model):
@@ -99,6 +103,7 @@ def _cacheable() -> bool:
     return (
         request.method in ("GET", "HEAD")
         and not current_user.is_authenticated
+        and "Authorization" not in request.headers
         and "_flashes" not in session
     )
 
@@ -109,16 +114,14 @@ def do_not_cache() -> None:
     g.page_not_cacheable = True
 
 
-def _serve(body: str, etag: str, cacheable: bool = True):
-    if not cacheable:
+def _serve(mimetype: str, body: str, etag: str, cacheable: bool = True):
+    if not cacheable or TOKEN_PLACEHOLDER in body:
         response = make_response(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
-        response.headers["Cache-Control"] = "private, no-cache"
-        return response
-    if TOKEN_PLACEHOLDER in body:
-        response = make_response(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
+        response.mimetype = mimetype
         response.headers["Cache-Control"] = "private, no-cache"
         return response
     response = make_response(body)
+    response.mimetype = mimetype
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     response.vary.add("Cookie")
@@ -137,18 +140,18 @@ def cached_page(depends_on: Callable[..., list[str]]):
             stamp = versions(depends_on(**view_args))
             key = f"page:{babel_locale_name()}:{request.full_path}:{stamp}"
             etag = hashlib.sha256(key.encode()).hexdigest()[:32]
-            body = cache.get(key)
-            if body is None:
+            cached = cache.get(key)
+            if cached is None:
                 g.csrf_token = TOKEN_PLACEHOLDER  # forms render the placeholder
                 response = make_response(view(**view_args))
                 del g.csrf_token
-                if response.status_code != 200 or response.mimetype != "text/html":
+                if response.status_code != 200 or response.mimetype not in CACHED_TYPES:
                     return response
+                cached = (response.mimetype, response.get_data(as_text=True))
                 if g.pop("page_not_cacheable", False):
-                    return _serve(response.get_data(as_text=True), etag, cacheable=False)
-                body = response.get_data(as_text=True)
-                cache.set(key, body)
-            return _serve(body, etag)
+                    return _serve(*cached, etag, cacheable=False)
+                cache.set(key, cached)
+            return _serve(*cached, etag)
 
         return wrapper
 

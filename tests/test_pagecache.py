@@ -9,6 +9,7 @@ from flask import g
 from flask_wtf.csrf import validate_csrf
 
 from marketplace import pagecache
+from marketplace.accounts.services import create_api_token
 from marketplace.extensions import cache, db
 from marketplace.initiatives.models import Initiative
 from marketplace.pagecache import TOKEN_PLACEHOLDER, bump
@@ -54,7 +55,7 @@ def test_each_visitor_gets_their_own_form_token(app):
     for _visitor in range(2):
         with app.test_request_context("/initiatives/x"):
             g.pop("csrf_token", None)  # the test's app context outlives each request
-            response = pagecache._serve(body, "etag")
+            response = pagecache._serve("text/html", body, "etag")
             assert response.headers["Cache-Control"] == "private, no-cache"
             assert "ETag" not in response.headers
             token = re.search(r'value="([^"]+)"', response.get_data(as_text=True)).group(1)
@@ -93,3 +94,23 @@ def test_logged_in_visitors_always_get_a_fresh_page(client, make_initiative, mak
     assert "Cache-Control" not in client.get("/initiatives").headers or (
         "public" not in client.get("/initiatives").headers["Cache-Control"]
     )
+
+
+def test_the_social_return_answer_is_cached_until_a_gift_changes_it(client, make_initiative):
+    initiative = make_initiative()
+    url = f"/api/v1/initiatives/{initiative.id}/social-return"
+    first = client.get(url)
+    assert first.status_code == 200 and first.mimetype == "application/json"
+    assert first.headers["Cache-Control"] == "public, max-age=60"
+    assert client.get(url).json == first.json
+    paid_gift(initiative, 40_00, date(2026, 1, 5))  # contribution_changed → figures → bump
+    assert client.get(url).json["inputs"] != first.json["inputs"]
+
+
+def test_answers_asked_with_a_token_are_not_cached(client, make_initiative, make_user):
+    initiative = make_initiative()
+    token = create_api_token(make_user(), "test")[1]
+    url = f"/api/v1/initiatives/{initiative.id}/social-return"
+    answer = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert "public" not in answer.headers.get("Cache-Control", "")
