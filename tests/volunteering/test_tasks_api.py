@@ -20,8 +20,8 @@ def test_only_owners_post_tasks(client, auth_headers, make_user, initiative, pos
     response = client.post(
         "/api/v1/tasks",
         json={
-            "initiative_id": initiative.id, "title": "x", "postcode": "3511", "duration_minutes": 60,
-            "capacity": 1,
+            "initiative_id": initiative.id, "title": "x", "postcode": "3511",
+            "duration_minutes": 60, "capacity": 1,
         },
         headers=auth_headers(stranger),
     )  # fmt: skip
