@@ -34,6 +34,10 @@ def test_owner_confirms_hours_into_figures_and_portfolio(
     portfolio = client.get("/api/v1/portfolio", headers=auth_headers(person)).json
     [holding] = [h for h in portfolio["holdings"] if h["kind"] == "time"]
     assert holding["hours"] == "1.50" and holding["given"] == "28.20"
+    page = client.get(f"/initiatives/{initiative.slug}").get_data(as_text=True)
+    assert 'data-testid="inputs-volunteer"' in page
+    figures = client.get(f"/api/v1/initiatives/{initiative.id}/social-return").json
+    assert figures["inputs_volunteer"] == "28.20"
 
 
 def test_hours_outside_the_slot_are_422(post_task, client, make_user, auth_headers, owner):
