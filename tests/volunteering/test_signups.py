@@ -46,7 +46,7 @@ def test_cancel_after_the_deadline_is_refused(post_task, client, make_user, auth
     signup = client.post(f"/api/v1/tasks/{task['id']}/signups", headers=auth_headers(person)).json
     response = client.delete(f"/api/v1/signups/{signup['id']}", headers=auth_headers(person))
     assert response.status_code == 422
-    assert "deadline" in response.json["message"]
+    assert response.json["errors"]["signup"]
 
 
 def test_reminder_the_day_before_once(post_task, client, make_user, auth_headers, outbox):
