@@ -142,8 +142,8 @@ JOBS: tuple[Job, ...] = (
     Job(
         "tasks-remind",
         send_task_reminders,
-        {"type": "cron", "hour": 10, "minute": 0},
-        "Remind everyone signed up for a task that starts tomorrow (once per sign-up).",
+        {"type": "interval", "hours": 1},
+        "Remind everyone signed up for a task that starts tomorrow (hourly; once per sign-up).",
     ),
 )
 

@@ -1,6 +1,6 @@
 """API schemas for tasks and sign-ups."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -23,6 +23,21 @@ class AmsterdamDateTime(fields.AwareDateTime):
 
     def _serialize(self, value: datetime | None, attr, obj, **kwargs):
         return None if value is None else value.isoformat()
+
+
+class DayOrMoment(fields.Field):
+    """ "2026-12-01" (a day in Amsterdam) or an ISO 8601 moment (without an offset: Amsterdam)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Not a valid date.")
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return AmsterdamDateTime()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= day.year <= 2100:
+            raise ValidationError("Not a valid date.")
+        return day
 
 
 class TaskInputSchema(Schema):
@@ -53,8 +68,10 @@ class TaskQuerySchema(PaginationQuery):
         load_default=10.0, validate=validate.Range(min=0, max=300), allow_nan=False
     )
     theme = fields.String(load_default=None, validate=validate.OneOf([t.value for t in Theme]))
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = DayOrMoment(
+        data_key="from", load_default=None, metadata={"description": "date or moment"}
+    )
+    to = DayOrMoment(load_default=None, metadata={"description": "date (inclusive) or moment"})
 
 
 class PlaceSchema(Schema):

@@ -160,8 +160,16 @@ class Search:
     near: str | None = None
     radius_km: float = DEFAULT_RADIUS_KM
     theme: str | None = None
-    first: date | None = None
-    last: date | None = None
+    first: date | datetime | None = None  # a day (Amsterdam) or a moment
+    last: date | datetime | None = None  # a day (inclusive) or a moment
+
+
+def _bound(value: date | datetime, upper: bool) -> datetime:
+    """A moment as given; a day's first moment, or (upper) the next day's first moment."""
+    if isinstance(value, datetime):
+        return as_utc(value)
+    low, high = amsterdam_day_bounds(value, value)
+    return high if upper else low
 
 
 def _filtered(search: Search, now: datetime) -> Select:
@@ -173,10 +181,10 @@ def _filtered(search: Search, now: datetime) -> Select:
     if search.theme:
         query = query.where(Initiative.theme == search.theme)
     if search.first or search.last:
-        low, high = amsterdam_day_bounds(
-            search.first or date(2000, 1, 1), search.last or date(2100, 1, 1)
+        query = query.where(
+            Task.starts_at >= (_bound(search.first, False) if search.first else now),
+            Task.starts_at < _bound(search.last or date(2100, 1, 1), True),
         )
-        query = query.where(Task.starts_at >= (low if search.first else now), Task.starts_at < high)
     else:
         query = query.where(or_(Task.starts_at.is_(None), Task.starts_at >= now))
     return query

@@ -52,3 +52,15 @@ def test_export_and_erase(post_task, owner, make_user):
     assert db.session.get(Signup, open_id) is None
     kept = db.session.get(Signup, confirmed_id)
     assert kept.user_id is None and kept.confirmed_minutes == 60
+
+
+def test_hours_section_renders_either_way(app, post_task, owner, make_user):
+    from flask import render_template
+
+    person = make_user()
+    _confirmed(post_task, owner, person, "2")
+    context = hours_section.context(person.id)
+    with app.test_request_context():
+        as_dict = render_template(hours_section.template, person=person, context=context)
+        as_names = render_template(hours_section.template, person=person, **context)
+    assert "profile-hours" in as_dict and "profile-hours" in as_names

@@ -66,6 +66,12 @@ def test_theme_and_date_filters(post_task, client):
     assert later in found and soon not in found
     found = [t["id"] for t in client.get(f"/api/v1/tasks?to={day}").json["items"]]
     assert soon in found and later not in found
+    moment = (utcnow() + timedelta(days=30)).isoformat()
+    found = [
+        t["id"] for t in client.get("/api/v1/tasks", query_string={"from": moment}).json["items"]
+    ]
+    assert later in found and soon not in found
+    assert client.get("/api/v1/tasks?from=yesterday").status_code == 422
     assert {t["id"] for t in client.get("/api/v1/tasks?theme=care").json["items"]} >= {soon}
     assert client.get("/api/v1/tasks?theme=sport").json["items"] == []
     assert client.get("/api/v1/tasks?theme=nonsense").status_code == 422
