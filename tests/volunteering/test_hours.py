@@ -62,3 +62,21 @@ def test_another_initiatives_owner_gets_404(
         headers=auth_headers(other_owner),
     )
     assert response.status_code == 404
+
+
+def test_time_given_on_the_portfolio_pages(
+    post_task, client, make_user, auth_headers, owner, initiative, login
+):
+    person = make_user()
+    past = (utcnow() - timedelta(hours=2)).isoformat()
+    signup = _signed_up(post_task, client, auth_headers, person, starts_at=past)
+    client.post(
+        f"/api/v1/signups/{signup['id']}/confirm", json={"hours": "2"}, headers=auth_headers(owner)
+    )
+    login(person)
+    page = client.get("/portfolio").get_data(as_text=True)
+    assert 'data-kind="time"' in page and "holding-hours" in page
+    holding = client.get(f"/portfolio/holdings/{initiative.id}?kind=time")
+    assert holding.status_code == 200
+    assert client.get("/portfolio/holdings.csv").status_code == 200
+    assert client.get("/portfolio/holdings.xlsx").status_code == 200
