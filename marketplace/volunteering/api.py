@@ -33,15 +33,14 @@ def list_tasks(query):
         first=query["from_"],
         last=query["to"],
     )
-    found = tasks.find_tasks(search)
     page, per_page = query["page"], query["per_page"]
-    items = found[(page - 1) * per_page : page * per_page]
+    found, total = tasks.find_tasks(search, offset=(page - 1) * per_page, limit=per_page)
     return {
-        "items": [found_json(f) for f in items],
+        "items": [found_json(f) for f in found],
         "page": page,
         "per_page": per_page,
-        "total": len(found),
-        "pages": (len(found) + per_page - 1) // per_page,
+        "total": total,
+        "pages": (total + per_page - 1) // per_page,
     }
 
 

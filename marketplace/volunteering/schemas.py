@@ -91,6 +91,8 @@ class TaskSchema(Schema):
     skills = fields.String()
     postcode = fields.String()
     place = fields.Nested(PlaceSchema)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
     starts_at = fields.String(
         allow_none=True, metadata={"description": "aware UTC; none: flexible"}
     )

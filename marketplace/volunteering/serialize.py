@@ -26,6 +26,8 @@ def task_json(task: Task, signed_up: int, waitlisted: int, distance_km=None) -> 
             "latitude": None if task.latitude is None else float(task.latitude),
             "longitude": None if task.longitude is None else float(task.longitude),
         },
+        "latitude": None if task.latitude is None else float(task.latitude),
+        "longitude": None if task.longitude is None else float(task.longitude),
         "starts_at": _moment(task.starts_at),
         "flexible": task.starts_at is None,
         "duration_minutes": task.duration_minutes,

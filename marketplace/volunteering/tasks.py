@@ -206,40 +206,47 @@ def _near(query: Select, place: geo.Place, radius_km: float) -> Select:
     )
 
 
-def find_tasks(search: Search, now: datetime | None = None) -> list[Found]:
-    """Upcoming (and flexible) tasks of published initiatives; with `near`, those within the
-    radius, nearest first, else the soonest first (flexible ones last)."""
-    now = now or utcnow()
-    query = _filtered(search, now)
-    place = None
-    if search.near:
-        place = locate_postcode(search.near)
-        if place is None:
-            raise InvalidInput(
-                _("Please correct the marked fields."),
-                {"near": [_("Not a Dutch postcode we know.")]},
-            )
-        query = _near(query, place, search.radius_km)
-    tasks = list(db.session.scalars(query.order_by(Task.starts_at, Task.id)))
-    found = []
-    for task in tasks:
-        distance = None
-        if place is not None:
-            distance = geo.haversine_km(
-                place.latitude, place.longitude, float(task.latitude), float(task.longitude)
-            )
-            if distance > search.radius_km:
-                continue
-        found.append(Found(task, distance_km=distance))
-    if place is not None:
-        found.sort(key=lambda f: (f.distance_km, f.task.id))
-    else:
-        found.sort(key=lambda f: (f.task.starts_at is None, f.task.starts_at or now, f.task.id))
+def _located(near: str) -> geo.Place:
+    place = locate_postcode(near)
+    if place is None:
+        raise InvalidInput(
+            _("Please correct the marked fields."), {"near": [_("Not a Dutch postcode we know.")]}
+        )
+    return place
+
+
+def _with_counts(found: list[Found]) -> list[Found]:
     by_task = counts([f.task.id for f in found])
     for item in found:
         item.signed_up = by_task[item.task.id]["signed_up"]
         item.waitlisted = by_task[item.task.id]["waitlisted"]
     return found
+
+
+def find_tasks(
+    search: Search, now: datetime | None = None, offset: int = 0, limit: int | None = None
+) -> tuple[list[Found], int]:
+    """Upcoming (and flexible) tasks of published initiatives, one page of them and how many in
+    all: with `near`, those within the radius, nearest first; else the soonest first (flexible
+    ones last), paged in the database."""
+    now = now or utcnow()
+    query = _filtered(search, now)
+    if not search.near:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        ordered = query.order_by(Task.starts_at.is_(None), Task.starts_at, Task.id).offset(offset)
+        page = db.session.scalars(ordered.limit(limit) if limit else ordered)
+        return _with_counts([Found(task) for task in page]), total
+    place = _located(search.near)
+    found = []
+    for task in db.session.scalars(_near(query, place, search.radius_km)):
+        distance = geo.haversine_km(
+            place.latitude, place.longitude, float(task.latitude), float(task.longitude)
+        )
+        if distance <= search.radius_km:
+            found.append(Found(task, distance_km=distance))
+    found.sort(key=lambda f: (f.distance_km, f.task.id))
+    page = found[offset : offset + limit] if limit else found[offset:]
+    return _with_counts(page), len(found)
 
 
 def tasks_of_initiative(initiative_id: int) -> list[Task]:

@@ -18,6 +18,7 @@ from marketplace.volunteering.tasks import DEFAULT_RADIUS_KM
 
 bp = Blueprint("volunteering", __name__)
 RADII = (2, 5, 10, 25, 50)
+PAGE_SIZE = 100
 
 
 def _date_arg(name: str) -> date | None:
@@ -50,7 +51,7 @@ def index():
     )
     error, found = None, []
     try:
-        found = tasks.find_tasks(search)
+        found, _total = tasks.find_tasks(search, limit=PAGE_SIZE)
     except InvalidInput:
         error = _("We do not know the postcode “%(postcode)s”.", postcode=near)
     place = tasks.locate_postcode(near) if near and not error else None

@@ -75,3 +75,14 @@ def test_theme_and_date_filters(post_task, client):
     assert {t["id"] for t in client.get("/api/v1/tasks?theme=care").json["items"]} >= {soon}
     assert client.get("/api/v1/tasks?theme=sport").json["items"] == []
     assert client.get("/api/v1/tasks?theme=nonsense").status_code == 422
+
+
+def test_list_is_paged_soonest_first_flexible_last(post_task, client):
+    flexible = post_task(starts_at=None).json["id"]
+    later = post_task(starts_at=(utcnow() + timedelta(days=9)).isoformat()).json["id"]
+    sooner = post_task(starts_at=(utcnow() + timedelta(days=1)).isoformat()).json["id"]
+    first = client.get("/api/v1/tasks?per_page=2").json
+    assert [t["id"] for t in first["items"]] == [sooner, later]
+    assert (first["total"], first["pages"]) == (3, 2)
+    second = client.get("/api/v1/tasks?per_page=2&page=2").json
+    assert [t["id"] for t in second["items"]] == [flexible]
