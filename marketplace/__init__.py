@@ -67,6 +67,7 @@ def import_models() -> None:
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.privacy import models as _privacy  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
+    from marketplace.volunteering import models as _volunteering  # noqa: F401
 
 
 def register_edges(app: Flask) -> None:
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.privacy.views import bp as privacy_bp
     from marketplace.reporting.views import bp as reporting_bp
     from marketplace.settlement.views import bp as settlement_bp
+    from marketplace.volunteering.views import bp as volunteering_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
@@ -115,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offer_admin_bp)
     app.register_blueprint(settlement_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(volunteering_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -133,6 +136,7 @@ def register_api(app: Flask) -> None:
     from marketplace.portfolios.api import blp as portfolios_blp
     from marketplace.privacy.api import blp as privacy_blp
     from marketplace.reporting.api import blp as reporting_blp
+    from marketplace.volunteering.api import blp as volunteering_blp
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     app.before_request(reject_invalid_token)
@@ -149,6 +153,7 @@ def register_api(app: Flask) -> None:
         investments_blp,
         investor_blp,
         privacy_blp,
+        volunteering_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -249,6 +254,7 @@ def register_privacy(app: Flask) -> None:
     from marketplace.portfolios import privacy as portfolios
     from marketplace.privacy.registry import set_domains
     from marketplace.reporting import privacy as reporting
+    from marketplace.volunteering import privacy as volunteering
 
     set_domains(
         app,
@@ -260,6 +266,7 @@ def register_privacy(app: Flask) -> None:
             impact.DATA,
             portfolios.DATA,
             reporting.DATA,
+            volunteering.DATA,
         ),
     )
 
@@ -267,6 +274,7 @@ def register_privacy(app: Flask) -> None:
 def register_community(app: Flask) -> None:
     """What tasks, events and reviews add to the feed and to public profiles (in that order)."""
     from marketplace.community.registry import set_feed_sources, set_profile_sections
+    from marketplace.volunteering.feed import hours_section, tasks_feed
 
-    set_feed_sources(app, ())
-    set_profile_sections(app, ())
+    set_feed_sources(app, (tasks_feed,))
+    set_profile_sections(app, (hours_section,))

@@ -18,6 +18,7 @@ from marketplace.portfolios.cli import portfolios_cli
 from marketplace.privacy.cli import privacy_cli
 from marketplace.reporting.cli import reports_cli
 from marketplace.settlement.cli import payouts_cli
+from marketplace.volunteering.cli import tasks_cli
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -86,4 +87,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(payouts_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(offers_cli)
+    app.cli.add_command(tasks_cli)
     app.cli.add_command(scheduler_command)

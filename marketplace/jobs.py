@@ -33,6 +33,7 @@ from marketplace.privacy.purge import purge_expired_data
 from marketplace.reporting.reminders import send_reminders
 from marketplace.reporting.runs import run_due_reports
 from marketplace.settlement.jobs import run_payouts
+from marketplace.volunteering.reminders import send_task_reminders
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Amsterdam"
@@ -137,6 +138,12 @@ JOBS: tuple[Job, ...] = (
         flag_late_instalments,
         {"type": "cron", "hour": 8, "minute": 30},
         "Flag offers with a late instalment and remind their owners (once per instalment).",
+    ),
+    Job(
+        "tasks-remind",
+        send_task_reminders,
+        {"type": "interval", "hours": 1},
+        "Remind everyone signed up for a task that starts tomorrow (hourly; once per sign-up).",
     ),
 )
 

@@ -148,3 +148,15 @@ payout_account_event = _signals.signal(
     provider for the account's state, and transfers held money once it is active.
     """,
 )
+
+volunteer_hours_confirmed = _signals.signal(
+    "volunteer-hours-confirmed",
+    doc="""An initiative confirmed (or corrected) the hours a volunteer gave to one of its tasks,
+    or a volunteer's confirmed hours were anonymised.
+
+    Sent by `volunteering.hours.confirm_hours` after its commit. Keyword arguments:
+    `signup_id`, `task_id`, `initiative_id`, `user_id` (None once anonymised), `minutes`. The
+    figures revalue the initiative's volunteer time (an in-kind input) and the volunteer's
+    series of kind `time`.
+    """,
+)

@@ -13,6 +13,7 @@ from marketplace.demo.initiatives import seed_initiatives
 from marketplace.demo.payments import require_simulator, simulated_payments
 from marketplace.demo.portfolios import seed_foundation
 from marketplace.demo.reports import seed_reports
+from marketplace.demo.volunteering import seed_volunteering
 from marketplace.exchange import quotes
 from marketplace.extensions import db
 from marketplace.figures import refresh
@@ -27,6 +28,7 @@ class DemoResult:
     gifts: int = 0  # one-off gifts made by this load (a second load makes none)
     outcome_reports: int = 0
     impact_reports: int = 0
+    tasks: int = 0
 
 
 def database_is_empty() -> bool:
@@ -45,6 +47,7 @@ def load_demo() -> DemoResult:
         result.gifts = seed_gifts(users, initiatives, now)
         result.gifts += seed_foundation(users, initiatives, now)
     result.outcome_reports = seed_impact(users, initiatives)
+    result.tasks = seed_volunteering(users, now)
     # Everything above went through the named signals; a full rebuild also fills the exchange
     # (quotes and indices are otherwise rebuilt by the `exchange-stale` job a minute later).
     refresh.refresh_all()

@@ -33,6 +33,7 @@ from marketplace.figures.models import (
     InitiativeMonth,
     InitiativeSeries,
 )
+from marketplace.figures.volunteer_value import volunteer_cents_by_month
 from marketplace.impact.models import InitiativeInput, OutcomeReport, ReportStatus
 from marketplace.impact.valuation import accepted_lines, discount_rate, value_by_month
 from marketplace.initiatives.models import Initiative
@@ -111,6 +112,7 @@ INPUT_SOURCES = {
     "platform_cents": _paid_cents_by_month,
     "declared_cents": _declared_cents_by_month,
     "invested_cents": invested_cents_by_month,
+    "volunteer_cents": volunteer_cents_by_month,
 }
 
 

@@ -28,7 +28,8 @@ def rebuild_investment_funders(initiative_ids: Iterable[int]) -> None:
                 per_funder[(*key, kind)].append((moment, cents))
         db.session.execute(
             delete(FunderSeries).where(
-                FunderSeries.initiative_id.in_(chunk), FunderSeries.kind != FunderSeries.GIFT
+                FunderSeries.initiative_id.in_(chunk),
+                FunderSeries.kind.not_in((FunderSeries.GIFT, FunderSeries.TIME)),
             )
         )
         rows = [

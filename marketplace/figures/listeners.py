@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from marketplace import signals
-from marketplace.figures import build, invested
+from marketplace.figures import build, invested, time_given
 from marketplace.figures.refresh import update
 from marketplace.impact.models import ReportStatus
 
@@ -21,6 +21,7 @@ def connect() -> None:
     signals.outcome_report_reviewed.connect(on_outcome_report_reviewed)
     signals.proxy_changed.connect(on_proxy_changed)
     signals.investment_changed.connect(on_investment_changed)
+    signals.volunteer_hours_confirmed.connect(on_volunteer_hours_confirmed)
 
 
 def on_contribution_changed(
@@ -66,5 +67,16 @@ def on_investment_changed(sender, *, initiative_id: int, **_facts) -> None:
     def work() -> None:
         build.rebuild_initiatives([initiative_id])
         invested.rebuild_investment_funders([initiative_id])
+
+    update({initiative_id}, work)
+
+
+def on_volunteer_hours_confirmed(sender, *, initiative_id: int, **_facts) -> None:
+    """Confirmed hours changed: the initiative's months (volunteer time as an input) and its
+    volunteers' series of kind `time`."""
+
+    def work() -> None:
+        build.rebuild_initiatives([initiative_id])
+        time_given.rebuild_time_funders([initiative_id])
 
     update({initiative_id}, work)

@@ -116,6 +116,7 @@ class FunderSeries(db.Model):
         Index("ix_funder_series_organisation", "organisation_id", "initiative_id"),
     )
     GIFT = "gift"
+    TIME = "time"  # confirmed volunteer hours, valued in cents (`figures.time_given`)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from marketplace import signals
 from marketplace.db import without_waiting_for_disk
 from marketplace.extensions import db
-from marketplace.figures import build, invested
+from marketplace.figures import build, invested, time_given
 from marketplace.figures.models import StaleFigures
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ def refresh_stale() -> int:
         build.rebuild_initiatives(ids)
         build.rebuild_initiative_funders(ids)
         invested.rebuild_investment_funders(ids)
+        time_given.rebuild_time_funders(ids)
         db.session.execute(delete(StaleFigures).where(StaleFigures.initiative_id.in_(ids)))
 
     update(set(ids), work)
@@ -72,6 +73,7 @@ def refresh_all() -> int:
     """Rebuild every initiative's figures and funder series (nightly; after a bulk load)."""
     count = build.rebuild_all()
     invested.rebuild_all_investment_funders()
+    time_given.rebuild_all_time_funders()
     db.session.commit()
     signals.notify(signals.figures_changed, initiative_ids=frozenset(build.all_initiative_ids()))
     return count

@@ -27,6 +27,7 @@ def social_return_json(figures) -> dict:
         "inputs": _money(figures.inputs),
         "inputs_platform": _money(figures.inputs_platform),
         "inputs_declared": _money(figures.inputs_declared),
+        "inputs_volunteer": _money(figures.inputs_volunteer),
         "present_value": _money(result.present_value),
         "net_present_value": _money(result.net_present_value),
         "sroi_ratio": _ratio(result.sroi_ratio),
@@ -119,6 +120,9 @@ class SocialReturnSchema(Schema):
     inputs = fields.String()
     inputs_platform = fields.String()
     inputs_declared = fields.String()
+    inputs_volunteer = fields.String(
+        metadata={"description": "confirmed volunteer hours valued with the volunteer_hour proxy"}
+    )
     present_value = fields.String()
     net_present_value = fields.String()
     sroi_ratio = fields.String(allow_none=True)

@@ -33,6 +33,7 @@ class SocialReturn:
     series: list[dict]
     unvalued_metrics: list[str]
     evidence_levels: list[dict]
+    inputs_volunteer: Decimal = Decimal(0)  # confirmed volunteer hours, valued (volunteer_hour)
 
     @property
     def fiscal_value(self) -> Decimal:
@@ -51,17 +52,19 @@ class SocialReturn:
         return bool(self.by_metric)
 
 
-def _inputs_by_month(initiative_id: int) -> tuple[dict[date, int], int, int]:
-    """Inputs per month from every source, and the platform (gifts) and declared totals."""
+def _inputs_by_month(initiative_id: int) -> tuple[dict[date, int], int, int, int]:
+    """Inputs per month from every source, and the platform (gifts), declared and volunteer
+    time totals."""
     months: dict[date, int] = {}
-    platform = declared = 0
+    platform = declared = volunteer = 0
     for row in db.session.scalars(
         select(InitiativeMonth).where(InitiativeMonth.initiative_id == initiative_id)
     ):
         months[row.month] = row.inputs_cents
         platform += row.platform_cents
         declared += row.declared_cents
-    return months, platform, declared
+        volunteer += row.volunteer_cents or 0
+    return months, platform, declared, volunteer
 
 
 def _by_metric(lines: list[ValuedLine], result: sroi.SroiResult) -> list[dict]:
@@ -143,7 +146,7 @@ def social_return(initiative: Initiative, today: date | None = None) -> SocialRe
     """The initiative's social return: totals, breakdowns, sensitivity and the monthly series."""
     rate = discount_rate()
     lines = accepted_lines([initiative.id])
-    months_in, platform_cents, declared_cents = _inputs_by_month(initiative.id)
+    months_in, platform_cents, declared_cents, volunteer_cents = _inputs_by_month(initiative.id)
     inputs = cents_to_decimal(sum(months_in.values()))
     outcomes = [line.outcome for line in lines]
     result = sroi.evaluate(outcomes, inputs, rate)
@@ -161,4 +164,5 @@ def social_return(initiative: Initiative, today: date | None = None) -> SocialRe
         series=_series(months_in, value_months, today or to_amsterdam(utcnow()).date()),
         unvalued_metrics=[m["metric"] for m in by_metric if not m["valued"]],
         evidence_levels=_evidence_levels(initiative.id),
+        inputs_volunteer=cents_to_decimal(volunteer_cents),
     )

@@ -43,6 +43,7 @@ from marketplace.portfolios.rows import (
 )
 from marketplace.portfolios.watchlist import InitiativeRef, watchlist_of
 from marketplace.timeutil import month_start, next_month
+from marketplace.volunteering.hours import hours_by_initiative
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Holding:
     # counts as input (principal not yet repaid) and `investment` its money side.
     kind: str = GIFT
     investment: InvestmentHolding | None = None
+    hours: Decimal | None = None  # time given: the confirmed hours (`given_cents` their value)
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ def build_portfolio(
     money = _investments(funder, as_of) if any(kind != GIFT for _i, kind in held) else {}
 
     holdings: list[Holding] = []
+    hours: dict[int, Decimal] = {}
     total_given = [0] * len(months)
     total_units = [ZERO] * len(months)  # attributed value in 1/10,000 euro, summed
     steps = Months.of(months) if months else None
@@ -198,12 +201,22 @@ def build_portfolio(
         total_given = list(map(add, total_given, aligned.given))
         total_units = list(map(add, total_units, _attributed_units(aligned)))
         holding = _holding(row, aligned, as_of, running, groups, money)
+        if row.kind == FunderSeries.TIME:
+            hours = hours or _hours(funder)
+            holding.hours = hours.get(row.initiative.id)
         if with_holding_series:
             holding.series = _series_points(months, aligned)
         holdings.append(holding)
     # Each term is value × given / inputs, 10^4 times larger; scaling the sums back is exact.
     total_value = [t.scaleb(-UNITS_PER_EURO_EXPONENT) if t else t for t in total_units]
     return _portfolio(funder, months, holdings, total_given, total_value)
+
+
+def _hours(funder: Funder) -> dict[int, Decimal]:
+    """A person's confirmed volunteer hours per initiative (organisations give no time)."""
+    if isinstance(funder, Organisation):
+        return {}
+    return {h.initiative_id: h.hours for h in hours_by_initiative(funder.id)}
 
 
 def _attributed_units(aligned: Aligned) -> list[Decimal]:

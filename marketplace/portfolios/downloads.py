@@ -32,8 +32,12 @@ def _day(moment: datetime | None) -> date | None:
 
 
 def holding_kind_label(kind: str) -> str:
-    """Gift, member shares, social loan or bond."""
-    return _("Gift") if kind == "gift" else str(KIND_LABELS[OfferKind(kind)])
+    """Gift, time given, member shares, social loan or bond."""
+    if kind == "gift":
+        return _("Gift")
+    if kind == "time":
+        return _("Time given")
+    return str(KIND_LABELS[OfferKind(kind)])
 
 
 def _money(cents: int | None) -> Decimal | None:

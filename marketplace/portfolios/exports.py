@@ -93,6 +93,7 @@ def holding_json(holding: Holding, *, with_series: bool = False) -> dict:
         "initiative_inputs": format_cents(holding.inputs_cents),
         "initiative_social_value": euros(holding.initiative_value),
         "comparison": _comparison(holding),
+        "hours": None if holding.hours is None else f"{holding.hours:.2f}",
         **investment_json(holding),
     }
     if with_series:

@@ -43,7 +43,11 @@ class ComparisonSchema(Schema):
 
 
 class HoldingSchema(Schema):
-    kind = fields.String(metadata={"description": "gift | member_share | loan | bond"})
+    kind = fields.String(metadata={"description": "gift | time | member_share | loan | bond"})
+    hours = fields.String(
+        allow_none=True,
+        metadata={"description": "time given: confirmed volunteer hours (`given` is their value)"},
+    )
     initiative_id = Integer()
     initiative_name = fields.String()
     initiative_slug = fields.String()

@@ -103,6 +103,9 @@ class PageFormat:
             value = self.timezone.normalize(value.astimezone(self.timezone)).date()
         return _format_date(value, fmt or "medium", self.locale)
 
+    def hours(self, value: Decimal) -> str:
+        return _("%(hours)s hours", hours=format_number(value, 2, locale=self.money_locale))
+
     def percent(self, value: Decimal | None) -> str:
         """A yearly return (a fraction) as a percentage with two decimals: "5,12%"."""
         return "" if value is None else format_fraction_percent(value, 2, locale=self.money_locale)
@@ -144,6 +147,7 @@ def holding_rows(portfolio, organisation, fmt: "PageFormat") -> list[SimpleNames
                 url=f"{prefix}{ref.id}{suffix}{kind_arg}",
                 kind=h.kind,
                 kind_label=holding_kind_label(h.kind),
+                hours=None if h.hours is None else fmt.hours(h.hours),
                 money=money_row(h, fmt),
                 name=ref.name,
                 theme=ref.theme.value,

@@ -32,6 +32,7 @@ from marketplace.initiatives.models import InitiativeStatus, Theme
 from marketplace.organisations.models import MemberRole, Membership
 from marketplace.organisations.services import create_organisation, invite_member
 from marketplace.reporting.models import Cadence, OwnerType, Report, ReportState
+from marketplace.volunteering import signups, tasks
 from tests.gifts import paid_gift
 
 CHECKS = [
@@ -124,6 +125,11 @@ def api_caller(request, make_user, make_initiative, auth_headers):
     )  # fmt: skip
     db.session.add(archived)
     db.session.commit()
+    task = tasks.create_task(
+        user, {"initiative_id": initiative.id, "title": "Helpen", "postcode": "3511 AB",
+               "duration_minutes": 120, "capacity": 2}
+    )  # fmt: skip
+    own_signup, _new = signups.sign_up(task.id, user)
     ids = {
         "initiative_id": [initiative.id, draft.id],
         "organisation_id": [org.id],
@@ -134,6 +140,8 @@ def api_caller(request, make_user, make_initiative, auth_headers):
         "outcome_report_id": [outcome_report.id],
         "archived_report_id": [archived.id],
         "code": [metric.code],
+        "task_id": [task.id],
+        "signup_id": [own_signup.id],
     }
     return auth_headers(user), ids
 

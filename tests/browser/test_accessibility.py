@@ -22,6 +22,7 @@ PAGES = [
     ("/methodology", False, [PHONE_WIDTH]),
     ("/organisations/{organisation_id}/portfolio", True, [DESKTOP, PHONE_WIDTH]),
     ("/impact-reports/{report_id}", True, [DESKTOP, PHONE_WIDTH]),
+    ("/tasks?near=1092AA&radius_km=10", False, [PHONE_WIDTH]),
 ]
 CASES = [
     pytest.param(path, logged_in, width, id=f"{path}-{'staff' if logged_in else 'anon'}-{width}")

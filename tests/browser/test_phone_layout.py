@@ -20,6 +20,8 @@ PUBLIC_PAGES = [
     "/exchange/map",
     "/exchange/map?q=3011",
     "/methodology",
+    "/tasks",
+    "/tasks?near=1092AA&radius_km=10",
 ]
 FOUNDATION_PAGES = [
     "/initiatives/{slug}",  # with the give form
@@ -27,6 +29,7 @@ FOUNDATION_PAGES = [
     "/organisations/{organisation_id}/portfolio",
     "/organisations/{organisation_id}/portfolio/holdings/{initiative_id}",
     "/impact-reports/{report_id}",
+    "/my/signups",
 ]
 
 
