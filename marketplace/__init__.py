@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_listeners()
     register_initiative_page(app)
+    register_event_page(app)
+    register_review_participation(app)
     register_payment_kinds(app)
     register_reconcile_steps(app)
     register_privacy(app)
@@ -56,6 +58,7 @@ def import_models() -> None:
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
     from marketplace.donations import simulator_state as _simulator  # noqa: F401
+    from marketplace.events import models as _events  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
@@ -67,6 +70,7 @@ def import_models() -> None:
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.privacy import models as _privacy  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
+    from marketplace.reviews import models as _reviews  # noqa: F401
 
 
 def register_edges(app: Flask) -> None:
@@ -81,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.donations.admin_views import bp as donation_admin_bp
     from marketplace.donations.views import bp as donations_bp
     from marketplace.donations.webhooks import bp as donation_webhooks_bp
+    from marketplace.events.views import bp as events_bp
     from marketplace.exchange.views import bp as exchange_bp
     from marketplace.extensions import csrf
     from marketplace.impact.report_views import bp as outcome_reports_bp
@@ -95,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.portfolios.views import bp as portfolios_bp
     from marketplace.privacy.views import bp as privacy_bp
     from marketplace.reporting.views import bp as reporting_bp
+    from marketplace.reviews.views import bp as reviews_bp
     from marketplace.settlement.views import bp as settlement_bp
 
     app.register_blueprint(pages_bp)
@@ -115,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(offer_admin_bp)
     app.register_blueprint(settlement_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(reviews_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -122,6 +130,7 @@ def register_api(app: Flask) -> None:
     from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
     from marketplace.api.spec import ErrorResponses
     from marketplace.donations.api import blp as donations_blp
+    from marketplace.events.api import blp as events_blp
     from marketplace.exchange.api import blp as exchange_blp
     from marketplace.extensions import api, csrf
     from marketplace.figures.api import blp as figures_blp
@@ -133,6 +142,7 @@ def register_api(app: Flask) -> None:
     from marketplace.portfolios.api import blp as portfolios_blp
     from marketplace.privacy.api import blp as privacy_blp
     from marketplace.reporting.api import blp as reporting_blp
+    from marketplace.reviews.api import blp as reviews_blp
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     app.before_request(reject_invalid_token)
@@ -149,6 +159,8 @@ def register_api(app: Flask) -> None:
         investments_blp,
         investor_blp,
         privacy_blp,
+        events_blp,
+        reviews_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -206,11 +218,36 @@ def register_initiative_page(app: Flask) -> None:
     from marketplace.figures.page import funding_section, impact_section
     from marketplace.initiatives.page import set_sections
     from marketplace.investments.views import offers_section
+    from marketplace.reviews.blocks import initiative_section as reviews_section
 
     set_sections(
         app,
-        (funding_section, donor_wall_section, offers_section, impact_section, exchange_section),
+        (
+            funding_section,
+            donor_wall_section,
+            offers_section,
+            impact_section,
+            exchange_section,
+            reviews_section,
+        ),
     )
+
+
+def register_event_page(app: Flask) -> None:
+    """The sections the domains above events add to an event's page."""
+    from marketplace.events.page import set_sections
+    from marketplace.reviews.blocks import event_section
+
+    set_sections(app, (event_section,))
+
+
+def register_review_participation(app: Flask) -> None:
+    """How a review's author counts as a verified participant: checked in at an event (volunteer
+    hours join here)."""
+    from marketplace.events.rsvps import checked_in
+    from marketplace.reviews.participation import set_checks
+
+    set_checks(app, (checked_in,))
 
 
 def register_payment_kinds(app: Flask) -> None:
