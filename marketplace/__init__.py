@@ -279,6 +279,7 @@ def register_privacy(app: Flask) -> None:
     """Each domain's part of a person's data export, erasure and retention purge (a new domain
     adds its `privacy.DATA` here)."""
     from marketplace.donations import privacy as donations
+    from marketplace.events import privacy as events
     from marketplace.impact import privacy as impact
     from marketplace.initiatives import privacy as initiatives
     from marketplace.organisations import privacy as organisations
@@ -286,6 +287,7 @@ def register_privacy(app: Flask) -> None:
     from marketplace.portfolios import privacy as portfolios
     from marketplace.privacy.registry import set_domains
     from marketplace.reporting import privacy as reporting
+    from marketplace.reviews import privacy as reviews
 
     set_domains(
         app,
@@ -297,6 +299,8 @@ def register_privacy(app: Flask) -> None:
             impact.DATA,
             portfolios.DATA,
             reporting.DATA,
+            events.DATA,
+            reviews.DATA,
         ),
     )
 
@@ -304,6 +308,8 @@ def register_privacy(app: Flask) -> None:
 def register_community(app: Flask) -> None:
     """What tasks, events and reviews add to the feed and to public profiles (in that order)."""
     from marketplace.community.registry import set_feed_sources, set_profile_sections
+    from marketplace.events.feed import ATTENDED_SECTION, event_items
+    from marketplace.reviews.profile import REVIEWS_SECTION
 
-    set_feed_sources(app, ())
-    set_profile_sections(app, ())
+    set_feed_sources(app, (event_items,))
+    set_profile_sections(app, (ATTENDED_SECTION, REVIEWS_SECTION))

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 
+from marketplace.donations.urls import path_for
 from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.events.models import Event
 from marketplace.events.organisers import is_organiser
@@ -39,13 +39,13 @@ def get_subject(kind: SubjectType, subject_id: int) -> Subject:
         initiative = db.session.get(Initiative, subject_id)
         if initiative is None or initiative.status != InitiativeStatus.PUBLISHED:
             raise NotFound(_("This initiative does not exist."))
-        url = url_for("initiatives.detail", slug=initiative.slug)
+        url = path_for("initiatives.detail", slug=initiative.slug)
         return Subject(kind, initiative.id, initiative.name, initiative.id, url, True)
     event = db.session.get(Event, subject_id)
     if event is None:
         raise NotFound(_("This event does not exist."))
     started = as_utc(event.starts_at) <= utcnow()
-    url = url_for("events.detail", event_id=event.id)
+    url = path_for("events.detail", event_id=event.id)
     return Subject(kind, event.id, event.title, event.initiative_id, url, started)
 
 
