@@ -13,8 +13,8 @@ def test_review_page_shows_verified_participants_summary(
     owner,
     initiative,
     past_event,
-    verifier,
-    make_metric,
+    verifier,  # noqa: F811
+    make_metric,  # noqa: F811
     declare,  # noqa: F811
     make_report,  # noqa: F811
 ):
