@@ -20,6 +20,8 @@ PUBLIC_PAGES = [
     "/exchange/map",
     "/exchange/map?q=3011",
     "/methodology",
+    "/events",
+    "/events/1",  # the demo's past Campus, with reviews
 ]
 FOUNDATION_PAGES = [
     "/initiatives/{slug}",  # with the give form
@@ -27,6 +29,9 @@ FOUNDATION_PAGES = [
     "/organisations/{organisation_id}/portfolio",
     "/organisations/{organisation_id}/portfolio/holdings/{initiative_id}",
     "/impact-reports/{report_id}",
+    "/events/1",  # checked in: the ticket and the review form
+    "/events/mine",
+    "/events/new",
 ]
 
 
