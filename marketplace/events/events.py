@@ -135,11 +135,16 @@ def create_event(user, data: dict) -> Event:
     return event
 
 
-def update_event(event: Event, data: dict) -> Event:
-    """Change an event's fields (the organiser stays); places already given stay given."""
+def update_event(event: Event, data: dict, on_more_places=None) -> Event:
+    """Change an event's fields (the organiser stays); places already given stay given, and
+    `on_more_places(event_id)` hands new places to the waiting list."""
     clean = clean_event(data)
+    more = clean["capacity"] > event.capacity
     _apply(event, clean)
     db.session.commit()
+    if more and on_more_places is not None:
+        on_more_places(event.id)
+        db.session.commit()
     return event
 
 

@@ -4,7 +4,7 @@ the platform's own events) the administrators."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.errors import NotAllowed, NotFound
+from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.events.models import Event
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, initiative_owners
@@ -31,7 +31,8 @@ def require_organiser_for(user, initiative_id: int | None, organisation_id: int 
 
     NotFound for an initiative or organisation that does not exist, NotAllowed otherwise."""
     if initiative_id is not None and organisation_id is not None:
-        raise NotAllowed(_("An event has one organiser: an initiative or an organisation."))
+        message = _("An event has one organiser: an initiative or an organisation.")
+        raise InvalidInput(message, {"organisation_id": [message]})
     if initiative_id is not None:
         initiative = db.session.get(Initiative, initiative_id)
         if initiative is None:

@@ -4,7 +4,8 @@ forgets who created an event (the event is the organiser's)."""
 from sqlalchemy import delete, select, update
 
 from marketplace.accounts.models import User
-from marketplace.events.models import CalendarFeed, Event, Rsvp
+from marketplace.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
+from marketplace.events.rsvps import fill_free_places
 from marketplace.extensions import db
 from marketplace.privacy.registry import DataDomain, Erasure, Rows, when
 
@@ -35,7 +36,19 @@ def export_rsvps(user: User) -> dict[str, Rows]:
 
 
 def erase_rsvps(erasure: Erasure) -> None:
+    """RSVPs go (a freed place goes to the waiting list of an event still to come)."""
+    freed = db.session.scalars(
+        select(Rsvp.event_id)
+        .join(Event)
+        .where(
+            Rsvp.user_id == erasure.user_id,
+            Rsvp.status == RsvpStatus.GOING,
+            Event.ends_at > erasure.now,
+        )
+    ).all()
     db.session.execute(delete(Rsvp).where(Rsvp.user_id == erasure.user_id))
+    for event_id in freed:
+        fill_free_places(event_id)
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == erasure.user_id))
     db.session.execute(
         update(Event).where(Event.created_by_id == erasure.user_id).values(created_by_id=None)

@@ -99,6 +99,12 @@ def _move_up(event: Event) -> None:
         tickets.queue_ticket(rsvp, event, rsvp.user, moved_up=True)
 
 
+def fill_free_places(event_id: int) -> None:
+    """Give free places (more capacity, a person erased) to the waiting list, in order; the
+    caller commits."""
+    _move_up(_locked_event(event_id))
+
+
 def _check_in(rsvp: Rsvp) -> Rsvp:
     if rsvp.status != RsvpStatus.GOING:
         raise InvalidInput(_("This person is on the waiting list, without a place."))

@@ -190,7 +190,7 @@ def edit(event_id: int):
         form.ends_at.data = to_amsterdam(event.ends_at).replace(tzinfo=None)
     if form.validate_on_submit():
         try:
-            events.update_event(event, form.service_data())
+            events.update_event(event, form.service_data(), rsvps.fill_free_places)
         except InvalidInput as error:
             show_errors(form, error)
         else:

@@ -8,9 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import nh3
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import pagecache
-from marketplace.errors import InvalidInput, NotAllowed, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.reviews import participation, subjects
 from marketplace.reviews.models import Review, SubjectType
@@ -52,20 +53,23 @@ def write_review(
     subject = subjects.get_subject(kind, subject_id)
     subjects.require_reviewable(user, subject)
     clean = plain_text(text)
-    review = db.session.scalar(
-        select(Review).where(
-            Review.subject_type == kind, Review.subject_id == subject.id, Review.user_id == user.id
-        )
-    )
-    created = review is None
-    if created:
-        review = Review(subject_type=kind, subject_id=subject.id, user_id=user.id)
-        db.session.add(review)
-    review.stars, review.text, review.updated_at = stars, clean, utcnow()
-    review.verified = participation.took_part(user.id, kind.value, subject.id)
-    db.session.commit()
-    _bump(subject)
-    return review, created
+    verified = participation.took_part(user.id, kind.value, subject.id)
+    for _attempt in range(2):  # a concurrent first review by the same person: edit that one
+        review = own_review(user, kind, subject.id)
+        created = review is None
+        if created:
+            review = Review(subject_type=kind, subject_id=subject.id, user_id=user.id)
+            db.session.add(review)
+        review.stars, review.text, review.updated_at = stars, clean, utcnow()
+        review.verified = verified
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        _bump(subject)
+        return review, created
+    raise Conflict(_("Your review could not be saved; please try again."))
 
 
 def get_review(review_id: int, *, include_hidden: bool = False) -> Review:

@@ -86,3 +86,31 @@ def test_my_events_and_calendar_feed(client, login, make_user, make_event):
     assert "SUMMARY:Campus\\, dag 1\\; met \\\\ en \\; tekens" in feed.get_data(as_text=True)
     client.post("/events/calendar/reset")
     assert client.get(path).status_code == 404
+
+
+def test_more_places_go_to_the_waiting_list(client, login, make_user, owner, make_event):
+    event = make_event(capacity=1)
+    first, second = make_user(), make_user()
+    rsvps.rsvp_to_event(first, event.id)
+    waiting, _new = rsvps.rsvp_to_event(second, event.id)
+    assert waiting.status.value == "waitlisted"
+    login(owner)
+    form = client.get(f"/events/{event.id}/edit")
+    assert form.status_code == 200
+    data = {
+        "organiser": "",
+        "title": event.title,
+        "kind": event.kind.value,
+        "description": event.description,
+        "starts_at": form.get_data(as_text=True).split(
+            'name="starts_at" type="datetime-local" value="'
+        )[1][:16],
+        "ends_at": form.get_data(as_text=True).split(
+            'name="ends_at" type="datetime-local" value="'
+        )[1][:16],
+        "postcode": event.postcode,
+        "online_url": "",
+        "capacity": "2",
+    }
+    assert client.post(f"/events/{event.id}/edit", data=data).status_code == 302
+    assert rsvps.rsvp_of(second, event.id).status.value == "going"

@@ -33,3 +33,13 @@ def test_export_and_erase(app, make_user, owner, initiative, past_event):
     action = db.session.scalar(select(ReviewAction).where(ReviewAction.review_id == other.id))
     assert action.action == ActionKind.REPORT and action.user_id is None
     assert action.reason == "Onaardig"
+
+
+def test_erasure_gives_the_place_to_the_waiting_list(app, make_user, future_event):
+    future_event.capacity = 1
+    db.session.commit()
+    person, waiting = make_user(), make_user()
+    rsvps.rsvp_to_event(person, future_event.id)
+    rsvps.rsvp_to_event(waiting, future_event.id)
+    erase_person(person, person, TEST_PASSWORD)
+    assert rsvps.rsvp_of(waiting, future_event.id).status.value == "going"
