@@ -12,6 +12,7 @@ from marketplace.events.schemas import (
     EventSchema,
     RsvpSchema,
 )
+from marketplace.text import render_markdown
 
 blp = Blueprint(
     "api_events", __name__, url_prefix="/api/v1", description="Events, RSVPs and check-in"
@@ -25,6 +26,7 @@ def event_json(event, counts: events.Counts, distance_km: float | None = None) -
         "title": event.title,
         "kind": event.kind.value,
         "description": event.description,
+        "description_html": str(render_markdown(event.description)),
         "starts_at": event.starts_at,
         "ends_at": event.ends_at,
         "postcode": event.postcode,

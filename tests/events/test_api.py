@@ -166,3 +166,12 @@ def test_check_in_is_for_organisers(client, auth_headers, make_user, owner, make
     assert client.post(url, headers=auth_headers(guest)).status_code == 404
     done = client.post(url, headers=auth_headers(owner))
     assert done.status_code == 200 and done.json["checked_in"] is True
+
+
+def test_description_is_sanitised(client, make_event):
+    event = make_event(description="<script>alert(1)</script>**Welkom**")
+    answer = client.get(f"/api/v1/events/{event.id}").json
+    assert "<script" not in answer["description_html"]
+    assert "<strong>Welkom</strong>" in answer["description_html"]
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "<script>alert" not in page
