@@ -3,6 +3,7 @@ lets exactly one through and wait-lists the rest. PostgreSQL (real row locks, re
 
 import os
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.mark.committed_db
-def test_twenty_concurrent_rsvps_for_the_last_place(app, make_user, admin):
+def test_twenty_concurrent_rsvps_for_the_last_place(app, make_user, admin, monkeypatch):
     event = events.create_event(admin, event_fields(capacity=3))
     for _i in range(2):
         rsvps.rsvp_to_event(make_user(), event.id)  # one place left
@@ -28,6 +29,14 @@ def test_twenty_concurrent_rsvps_for_the_last_place(app, make_user, admin):
     event_id = event.id
     db.session.remove()
 
+    counted = rsvps._going
+
+    def slow_count(event_id: int) -> int:
+        found = counted(event_id)
+        time.sleep(0.05)  # widen the window between counting and inserting
+        return found
+
+    monkeypatch.setattr(rsvps, "_going", slow_count)
     barrier = threading.Barrier(20)
     statuses: list[str] = []
 
