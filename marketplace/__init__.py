@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_listeners()
     register_initiative_page(app)
+    register_event_page(app)
+    register_review_participation(app)
     register_payment_kinds(app)
     register_reconcile_steps(app)
     register_privacy(app)
@@ -56,6 +58,7 @@ def import_models() -> None:
     from marketplace.accounts import models as _accounts  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
     from marketplace.donations import simulator_state as _simulator  # noqa: F401
+    from marketplace.events import models as _events  # noqa: F401
     from marketplace.exchange import models as _exchange  # noqa: F401
     from marketplace.figures import models as _figures  # noqa: F401
     from marketplace.impact import models as _impact  # noqa: F401
@@ -67,6 +70,7 @@ def import_models() -> None:
     from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.privacy import models as _privacy  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
+    from marketplace.reviews import models as _reviews  # noqa: F401
     from marketplace.volunteering import models as _volunteering  # noqa: F401
 
 
@@ -82,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.donations.admin_views import bp as donation_admin_bp
     from marketplace.donations.views import bp as donations_bp
     from marketplace.donations.webhooks import bp as donation_webhooks_bp
+    from marketplace.events.views import bp as events_bp
     from marketplace.exchange.views import bp as exchange_bp
     from marketplace.extensions import csrf
     from marketplace.impact.report_views import bp as outcome_reports_bp
@@ -96,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.portfolios.views import bp as portfolios_bp
     from marketplace.privacy.views import bp as privacy_bp
     from marketplace.reporting.views import bp as reporting_bp
+    from marketplace.reviews.views import bp as reviews_bp
     from marketplace.settlement.views import bp as settlement_bp
     from marketplace.volunteering.views import bp as volunteering_bp
 
@@ -118,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(settlement_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(volunteering_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(reviews_bp)
 
 
 def register_api(app: Flask) -> None:
@@ -125,6 +133,7 @@ def register_api(app: Flask) -> None:
     from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
     from marketplace.api.spec import ErrorResponses
     from marketplace.donations.api import blp as donations_blp
+    from marketplace.events.api import blp as events_blp
     from marketplace.exchange.api import blp as exchange_blp
     from marketplace.extensions import api, csrf
     from marketplace.figures.api import blp as figures_blp
@@ -136,6 +145,7 @@ def register_api(app: Flask) -> None:
     from marketplace.portfolios.api import blp as portfolios_blp
     from marketplace.privacy.api import blp as privacy_blp
     from marketplace.reporting.api import blp as reporting_blp
+    from marketplace.reviews.api import blp as reviews_blp
     from marketplace.volunteering.api import blp as volunteering_blp
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
@@ -154,6 +164,8 @@ def register_api(app: Flask) -> None:
         investor_blp,
         privacy_blp,
         volunteering_blp,
+        events_blp,
+        reviews_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -211,11 +223,37 @@ def register_initiative_page(app: Flask) -> None:
     from marketplace.figures.page import funding_section, impact_section
     from marketplace.initiatives.page import set_sections
     from marketplace.investments.views import offers_section
+    from marketplace.reviews.blocks import initiative_section as reviews_section
 
     set_sections(
         app,
-        (funding_section, donor_wall_section, offers_section, impact_section, exchange_section),
+        (
+            funding_section,
+            donor_wall_section,
+            offers_section,
+            impact_section,
+            exchange_section,
+            reviews_section,
+        ),
     )
+
+
+def register_event_page(app: Flask) -> None:
+    """The sections the domains above events add to an event's page."""
+    from marketplace.events.page import set_sections
+    from marketplace.reviews.blocks import event_section
+
+    set_sections(app, (event_section,))
+
+
+def register_review_participation(app: Flask) -> None:
+    """How a review's author counts as a verified participant: checked in at an event, or
+    confirmed volunteer hours for the initiative."""
+    from marketplace.events.rsvps import checked_in
+    from marketplace.reviews.participation import set_checks
+    from marketplace.volunteering.hours import volunteered_at
+
+    set_checks(app, (checked_in, volunteered_at))
 
 
 def register_payment_kinds(app: Flask) -> None:
@@ -247,6 +285,7 @@ def register_privacy(app: Flask) -> None:
     """Each domain's part of a person's data export, erasure and retention purge (a new domain
     adds its `privacy.DATA` here)."""
     from marketplace.donations import privacy as donations
+    from marketplace.events import privacy as events
     from marketplace.impact import privacy as impact
     from marketplace.initiatives import privacy as initiatives
     from marketplace.organisations import privacy as organisations
@@ -254,6 +293,7 @@ def register_privacy(app: Flask) -> None:
     from marketplace.portfolios import privacy as portfolios
     from marketplace.privacy.registry import set_domains
     from marketplace.reporting import privacy as reporting
+    from marketplace.reviews import privacy as reviews
     from marketplace.volunteering import privacy as volunteering
 
     set_domains(
@@ -267,6 +307,8 @@ def register_privacy(app: Flask) -> None:
             portfolios.DATA,
             reporting.DATA,
             volunteering.DATA,
+            events.DATA,
+            reviews.DATA,
         ),
     )
 
@@ -274,7 +316,9 @@ def register_privacy(app: Flask) -> None:
 def register_community(app: Flask) -> None:
     """What tasks, events and reviews add to the feed and to public profiles (in that order)."""
     from marketplace.community.registry import set_feed_sources, set_profile_sections
+    from marketplace.events.feed import ATTENDED_SECTION, event_items
+    from marketplace.reviews.profile import REVIEWS_SECTION
     from marketplace.volunteering.feed import hours_section, tasks_feed
 
-    set_feed_sources(app, (tasks_feed,))
-    set_profile_sections(app, (hours_section,))
+    set_feed_sources(app, (tasks_feed, event_items))
+    set_profile_sections(app, (hours_section, ATTENDED_SECTION, REVIEWS_SECTION))

@@ -37,6 +37,7 @@ from marketplace.impact.models import EVIDENCE_LEVELS, ReportPeriod
 from marketplace.impact.parsing import ParseError, parse_date
 from marketplace.impact.schemas import plain
 from marketplace.initiatives.services import get_initiative_by_slug
+from marketplace.reviews.reviews import participants_summary
 
 bp = Blueprint("outcome_reports", __name__)
 
@@ -228,6 +229,7 @@ def report(report_id: int):
         is_owner=report.initiative.is_owned_by(current_user),
         evidence_levels=EVIDENCE_LEVELS,
         history=history.report_history(report),
+        community_signal=participants_summary(report.initiative_id),
     )
 
 
@@ -289,6 +291,7 @@ def review_report(report_id: int):
         is_owner=report.initiative.is_owned_by(current_user),
         evidence_levels=EVIDENCE_LEVELS,
         history=history.report_history(report),
+        community_signal=participants_summary(report.initiative_id),
     ), 422
 
 

@@ -73,6 +73,11 @@ def confirm_hours(signup_id: int, user: User, value) -> Signup:
     return signup
 
 
+def volunteered_at(user_id: int, subject_type: str, subject_id: int) -> bool:
+    """A participation check for reviews: confirmed hours for the initiative reviewed."""
+    return subject_type == "initiative" and volunteered_for(user_id, subject_id)
+
+
 def volunteered_for(user_id: int, initiative_id: int) -> bool:
     """Whether the person has confirmed hours (more than none) at the initiative."""
     return bool(

@@ -22,6 +22,8 @@ PUBLIC_PAGES = [
     "/methodology",
     "/tasks",
     "/tasks?near=1092AA&radius_km=10",
+    "/events",
+    "/events/1",  # the demo's past Campus, with reviews
 ]
 FOUNDATION_PAGES = [
     "/initiatives/{slug}",  # with the give form
@@ -30,6 +32,9 @@ FOUNDATION_PAGES = [
     "/organisations/{organisation_id}/portfolio/holdings/{initiative_id}",
     "/impact-reports/{report_id}",
     "/my/signups",
+    "/events/1",  # checked in: the ticket and the review form
+    "/events/mine",
+    "/events/new",
 ]
 
 
