@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 
+from marketplace.community.digest import send_digests
 from marketplace.donations.reconcile import reconcile_payments
 from marketplace.exchange import quotes
 from marketplace.extensions import db
@@ -137,6 +138,12 @@ JOBS: tuple[Job, ...] = (
         flag_late_instalments,
         {"type": "cron", "hour": 8, "minute": 30},
         "Flag offers with a late instalment and remind their owners (once per instalment).",
+    ),
+    Job(
+        "community-digest",
+        send_digests,
+        {"type": "cron", "hour": 7, "minute": 0},
+        "Queue the daily digests, and on Mondays the weekly ones (once per person and period).",
     ),
 )
 

@@ -69,6 +69,7 @@ def test_every_job_is_a_direct_reference_to_a_callable():
         "exchange-nightly",
         "offers-close",
         "offers-late",
+        "community-digest",
     }
 
 
