@@ -47,5 +47,7 @@ class UpdateForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[Optional(), Length(max=20000)])
     photos = MultipleFileField(_l("Photos (up to four; JPEG, PNG or WebP, at most 5 MB each)"))
-    outcome_report_id = SelectField(_l("Link to an accepted outcome report"), choices=[])
+    outcome_report_id = SelectField(
+        _l("Link to an accepted outcome report"), choices=[], validate_choice=False
+    )
     event_id = StringField(_l("Link to an event (its number)"), validators=[Optional()])

@@ -140,7 +140,7 @@ class UpdatePhoto(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("updates.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=1)  # 1 to 4, in the photo URL
     filename: Mapped[str] = mapped_column(String(100))
     content_type: Mapped[str] = mapped_column(String(30))
 

@@ -90,7 +90,7 @@ def post_update(initiative: Initiative, user: User, data: dict, photos=()) -> Up
     update = Update(initiative_id=initiative.id, author_id=user.id, published_at=utcnow(), **values)
     update.photos = [
         UpdatePhoto(position=i, filename=s.filename, content_type=s.content_type)
-        for i, s in enumerate(stored)
+        for i, s in enumerate(stored, start=1)
     ]
     db.session.add(update)
     db.session.commit()
