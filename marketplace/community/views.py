@@ -138,7 +138,7 @@ def _image(path, content_type: str):
     return response
 
 
-@bp.route("/account/profile", methods=["GET", "POST"])
+@bp.route("/account/public-profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
     """One's own public profile: handle, public or not, what it shows."""
