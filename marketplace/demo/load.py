@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.demo.accounts import seed_accounts
+from marketplace.demo.community import seed_community
 from marketplace.demo.gifts import seed_gifts
 from marketplace.demo.impact import seed_impact
 from marketplace.demo.initiatives import seed_initiatives
@@ -45,6 +46,7 @@ def load_demo() -> DemoResult:
         result.gifts = seed_gifts(users, initiatives, now)
         result.gifts += seed_foundation(users, initiatives, now)
     result.outcome_reports = seed_impact(users, initiatives)
+    seed_community(users, initiatives)
     # Everything above went through the named signals; a full rebuild also fills the exchange
     # (quotes and indices are otherwise rebuilt by the `exchange-stale` job a minute later).
     refresh.refresh_all()
