@@ -20,6 +20,9 @@ PUBLIC_PAGES = [
     "/exchange/map",
     "/exchange/map?q=3011",
     "/methodology",
+    "/people/ingrid",  # a demo public profile
+    "/organisations/{organisation_id}/profile",
+    "/offline",
 ]
 FOUNDATION_PAGES = [
     "/initiatives/{slug}",  # with the give form
@@ -27,6 +30,9 @@ FOUNDATION_PAGES = [
     "/organisations/{organisation_id}/portfolio",
     "/organisations/{organisation_id}/portfolio/holdings/{initiative_id}",
     "/impact-reports/{report_id}",
+    "/feed",
+    "/feed/settings",
+    "/account/public-profile",
 ]
 
 
