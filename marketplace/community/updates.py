@@ -6,7 +6,7 @@ Outcome reports belong to the impact package, above this one: the link is checke
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import column, select, table
+from sqlalchemy import column, or_, select, table
 from sqlalchemy.orm import selectinload
 
 from marketplace import pagecache
@@ -130,11 +130,17 @@ def update_url(update: Update, slug: str) -> str:
 
 
 def update_items(scope: FeedScope) -> list[FeedItem]:
-    """The feed source of updates: those of the initiatives in scope, newest first."""
+    """The feed source of updates: those of the initiatives in scope and those the people in
+    scope wrote, newest first."""
     query = (
         select(Update, Initiative.slug, Initiative.name, Initiative.municipality)
         .join(Initiative, Initiative.id == Update.initiative_id)
-        .where(Update.initiative_id.in_(scope.initiative_ids))
+        .where(
+            or_(
+                Update.initiative_id.in_(scope.initiative_ids),
+                Update.author_id.in_(scope.person_ids),
+            )
+        )
         .where(Initiative.status == InitiativeStatus.PUBLISHED)
         .order_by(Update.published_at.desc(), Update.id.desc())
         .limit(scope.limit)

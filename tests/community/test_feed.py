@@ -118,3 +118,13 @@ def test_the_feed_api_pages(client, make_user, make_initiative, auth_headers):
     ).get_json()
     assert [i["title"] for i in second["items"]] == ["Bericht 0"] and second["next_before"] is None
     assert client.get("/api/v1/feed?before=gisteren", headers=headers).status_code == 422
+
+
+def test_a_followed_person_brings_the_updates_they_write(make_user, make_initiative, public_person):
+    reader = make_user()
+    writer = public_person("schrijver")
+    initiative = make_initiative(owner=writer)
+    updates.post_update(initiative, writer, {"title": "Van de schrijver"})
+    assert titles(reader) == []
+    follow(reader, "person", writer.id)
+    assert titles(reader) == ["Van de schrijver"]
