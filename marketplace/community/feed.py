@@ -20,6 +20,7 @@ from marketplace.community.registry import FeedItem, FeedScope, feed_sources
 from marketplace.community.updates import update_items
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus
+from marketplace.timeutil import as_utc
 
 PAGE_SIZE = 20
 KM_PER_DEGREE_LATITUDE = 110.574
@@ -100,6 +101,6 @@ def merged_items(scope: FeedScope) -> list[FeedItem]:
 
 def feed_page(user: User, before: datetime | None = None, limit: int = PAGE_SIZE) -> FeedPage:
     """One page of the person's feed, and the cursor of the next."""
-    items = merged_items(scope_for(user, before, limit))
+    items = merged_items(scope_for(user, as_utc(before) if before else None, limit))
     next_before = items[-1].published_at if len(items) == limit else None
     return FeedPage(items, next_before)

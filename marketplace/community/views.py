@@ -1,7 +1,7 @@
 """Community pages: follow buttons, the feed and its settings, people's and organisations'
 public profiles, one's own profile settings, and the digest's one-click unsubscribe."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -29,6 +29,7 @@ from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import csrf, db
 from marketplace.organisations.models import Organisation
 from marketplace.security import safe_next
+from marketplace.timeutil import as_utc
 from marketplace.uploads import stored_path
 
 bp = Blueprint("community", __name__)
@@ -79,8 +80,7 @@ def feed():
 def _cursor(text: str | None):
     if text is None:
         return None
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(datetime.fromisoformat(text))
 
 
 @bp.route("/feed/settings", methods=["GET", "POST"])
