@@ -20,7 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.db import str_enum
 from marketplace.extensions import db
-from marketplace.initiatives.models import Initiative
+from marketplace.initiatives.models import Initiative, Theme
+from marketplace.organisations.models import Organisation
 from marketplace.timeutil import UTCDateTime, utcnow
 
 
@@ -77,10 +78,25 @@ class Follow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     initiative: Mapped[Initiative | None] = relationship(foreign_keys=[initiative_id])
+    person: Mapped[User | None] = relationship(foreign_keys=[person_id])
+    followed_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[followed_organisation_id]
+    )
+    person_profile: Mapped["Profile | None"] = relationship(
+        primaryjoin="Follow.person_id == foreign(Profile.user_id)", viewonly=True
+    )
 
     @property
     def subject_id(self) -> int | str:
         return int(self.subject_key) if self.subject_type in ID_SUBJECTS else self.subject_key
+
+    @property
+    def subject_name(self) -> str:
+        """What is followed, as people read it."""
+        if self.subject_type == SubjectType.THEME and self.subject_key in set(Theme):
+            return Theme(self.subject_key).label
+        found = self.initiative or self.person or self.followed_organisation
+        return found.name if found is not None else self.subject_key
 
 
 class Profile(db.Model):
