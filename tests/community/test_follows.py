@@ -131,3 +131,13 @@ def test_the_follow_button_on_the_initiative_page(client, make_user, make_initia
 def test_the_api_needs_a_token(client):
     assert client.get("/api/v1/follows").status_code == 401
     assert client.post("/api/v1/follows", json={}).status_code in (401, 422)
+
+
+def test_a_filtered_initiative_list_follows_its_theme(client, make_user, make_initiative, login):
+    user = login(make_user())
+    make_initiative(municipality="Zwolle")
+    page = client.get("/initiatives?theme=energy&municipality=Zwolle").get_data(as_text=True)
+    assert 'data-testid="follow-theme"' in page and 'data-testid="follow-municipality"' in page
+    form = {"subject_type": "theme", "subject_id": "energy", "next": "/initiatives?theme=energy"}
+    assert client.post("/follow", data=form).status_code == 302
+    assert [f.subject_key for f in follows.follows_of(user)] == ["energy"]
