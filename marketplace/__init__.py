@@ -56,6 +56,7 @@ def import_models() -> None:
     """Import every models module so metadata (and Alembic) sees all tables."""
     from marketplace import pagecache as _pagecache  # noqa: F401
     from marketplace.accounts import models as _accounts  # noqa: F401
+    from marketplace.community import models as _community  # noqa: F401
     from marketplace.donations import models as _donations  # noqa: F401
     from marketplace.donations import simulator_state as _simulator  # noqa: F401
     from marketplace.events import models as _events  # noqa: F401
@@ -67,7 +68,6 @@ def import_models() -> None:
     from marketplace.mail import models as _mail  # noqa: F401
     from marketplace.organisations import models as _organisations  # noqa: F401
     from marketplace.payouts import models as _payouts  # noqa: F401
-    from marketplace.portfolios import models as _portfolios  # noqa: F401
     from marketplace.privacy import models as _privacy  # noqa: F401
     from marketplace.reporting import models as _reporting  # noqa: F401
     from marketplace.reviews import models as _reviews  # noqa: F401
@@ -83,6 +83,9 @@ def register_edges(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.community.update_views import bp as updates_bp
+    from marketplace.community.views import bp as community_bp
+    from marketplace.community.webapp import bp as webapp_bp
     from marketplace.donations.admin_views import bp as donation_admin_bp
     from marketplace.donations.views import bp as donations_bp
     from marketplace.donations.webhooks import bp as donation_webhooks_bp
@@ -126,12 +129,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(volunteering_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(community_bp)
+    app.register_blueprint(updates_bp)
+    app.register_blueprint(webapp_bp)
 
 
 def register_api(app: Flask) -> None:
     """The JSON API under /api/v1: each domain's blueprint, bearer tokens, the OpenAPI document."""
     from marketplace.api.auth import BEARER_SCHEME, reject_invalid_token
     from marketplace.api.spec import ErrorResponses
+    from marketplace.community.api import blp as community_blp
     from marketplace.donations.api import blp as donations_blp
     from marketplace.events.api import blp as events_blp
     from marketplace.exchange.api import blp as exchange_blp
@@ -166,6 +173,7 @@ def register_api(app: Flask) -> None:
         volunteering_blp,
         events_blp,
         reviews_blp,
+        community_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -218,6 +226,7 @@ def register_listeners() -> None:
 
 def register_initiative_page(app: Flask) -> None:
     """The sections other domains add to an initiative's page, in page order."""
+    from marketplace.community.update_views import initiative_section as updates_section
     from marketplace.donations.queries import donor_wall_section
     from marketplace.exchange.views import initiative_section as exchange_section
     from marketplace.figures.page import funding_section, impact_section
@@ -234,6 +243,7 @@ def register_initiative_page(app: Flask) -> None:
             impact_section,
             exchange_section,
             reviews_section,
+            updates_section,
         ),
     )
 
@@ -284,13 +294,13 @@ def register_reconcile_steps(app: Flask) -> None:
 def register_privacy(app: Flask) -> None:
     """Each domain's part of a person's data export, erasure and retention purge (a new domain
     adds its `privacy.DATA` here)."""
+    from marketplace.community import privacy as community
     from marketplace.donations import privacy as donations
     from marketplace.events import privacy as events
     from marketplace.impact import privacy as impact
     from marketplace.initiatives import privacy as initiatives
     from marketplace.organisations import privacy as organisations
     from marketplace.payouts import privacy as payouts
-    from marketplace.portfolios import privacy as portfolios
     from marketplace.privacy.registry import set_domains
     from marketplace.reporting import privacy as reporting
     from marketplace.reviews import privacy as reviews
@@ -304,7 +314,7 @@ def register_privacy(app: Flask) -> None:
             payouts.DATA,
             donations.DATA,
             impact.DATA,
-            portfolios.DATA,
+            community.DATA,
             reporting.DATA,
             volunteering.DATA,
             events.DATA,

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from marketplace.accounts import services as account_services
 from marketplace.accounts.models import Role
+from marketplace.community.cli import community_cli
 from marketplace.donations.cli import payments_cli
 from marketplace.errors import DomainError
 from marketplace.exchange.cli import exchange_cli
@@ -88,4 +89,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(offers_cli)
     app.cli.add_command(tasks_cli)
+    app.cli.add_command(community_cli)
     app.cli.add_command(scheduler_command)

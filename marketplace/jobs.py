@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 
+from marketplace.community.digest import send_digests
 from marketplace.donations.reconcile import reconcile_payments
 from marketplace.exchange import quotes
 from marketplace.extensions import db
@@ -144,6 +145,12 @@ JOBS: tuple[Job, ...] = (
         send_task_reminders,
         {"type": "interval", "hours": 1},
         "Remind everyone signed up for a task that starts tomorrow (hourly; once per sign-up).",
+    ),
+    Job(
+        "community-digest",
+        send_digests,
+        {"type": "cron", "hour": 7, "minute": 0},
+        "Queue the daily digests, and on Mondays the weekly ones (once per person and period).",
     ),
 )
 

@@ -159,32 +159,33 @@ def test_search_matches_percent_and_underscore_literally(client, make_initiative
     "evil",
     ["/\t/evil.com", "/\n/evil.com", "//evil.com", "/\\evil.com", "https://evil.com", "/\r/x"],
 )
-def test_watchlist_next_never_leaves_the_site(client, login, make_user, make_initiative, evil):
+def test_follow_next_never_leaves_the_site(client, login, make_user, make_initiative, evil):
     login(make_user())
     initiative = make_initiative()
     response = client.post(
-        "/portfolio/watchlist", data={"initiative_id": initiative.id, "next": evil}
+        "/follow", data={"subject_type": "initiative", "subject_id": initiative.id, "next": evil}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/portfolio"
+    assert response.headers["Location"] == "/feed"
 
 
-def test_watchlist_keeps_a_safe_next_and_refuses_impossible_ids(
+def test_follow_keeps_a_safe_next_and_refuses_impossible_ids(
     client, login, make_user, make_initiative
 ):
     login(make_user())
     initiative = make_initiative()
     target = f"/initiatives/{initiative.slug}"
     response = client.post(
-        "/portfolio/watchlist", data={"initiative_id": initiative.id, "next": target}
+        "/follow", data={"subject_type": "initiative", "subject_id": initiative.id, "next": target}
     )
     assert response.headers["Location"] == target
     for form in (
-        {"initiative_id": HUGE},
-        {"initiative_id": "abc"},
-        {"initiative_id": initiative.id, "organisation_id": HUGE},
+        {"subject_id": HUGE},
+        {"subject_id": "abc"},
+        {"subject_id": initiative.id, "organisation_id": HUGE},
     ):
-        assert client.post("/portfolio/watchlist", data=form).status_code == 404
+        form["subject_type"] = "initiative"
+        assert client.post("/follow", data=form).status_code == 404
 
 
 def test_login_next_with_control_characters_stays_on_the_site(client, make_user):

@@ -70,6 +70,7 @@ def test_every_job_is_a_direct_reference_to_a_callable():
         "offers-close",
         "offers-late",
         "tasks-remind",
+        "community-digest",
     }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
 from marketplace.demo.accounts import seed_accounts
+from marketplace.demo.community import seed_community
 from marketplace.demo.events import seed_events
 from marketplace.demo.gifts import seed_gifts
 from marketplace.demo.impact import seed_impact
@@ -50,6 +51,7 @@ def load_demo() -> DemoResult:
     result.outcome_reports = seed_impact(users, initiatives)
     result.tasks = seed_volunteering(users, now)
     seed_events(users, initiatives, now)
+    seed_community(users, initiatives)
     # Everything above went through the named signals; a full rebuild also fills the exchange
     # (quotes and indices are otherwise rebuilt by the `exchange-stale` job a minute later).
     refresh.refresh_all()

@@ -1,15 +1,16 @@
 """The demo foundation "Stichting Fonds Sociale Buurt": created by its staff member, who gives on
-its behalf (large one-off gifts and a monthly gift) and keeps a watchlist: its portfolio."""
+its behalf (large one-off gifts and a monthly gift) and follows initiatives (its watchlist): its
+portfolio."""
 
 from datetime import datetime
 
 from marketplace.accounts.models import User
+from marketplace.community.follows import follow
 from marketplace.demo.gifts import Giver, give_in_order
 from marketplace.demo.payments import Gift, Monthly
 from marketplace.initiatives.models import Initiative
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import create_organisation, organisations_of
-from marketplace.portfolios.watchlist import follow_initiative
 
 ORGANISATION_NAME = "Stichting Fonds Sociale Buurt"
 FOUNDATION_GIFTS = [
@@ -45,5 +46,5 @@ def seed_foundation(users: dict[str, User], initiatives: list[Initiative], now: 
     giver = Giver(staff, initiatives, now, organisation_id=foundation.id)
     made = give_in_order(giver, FOUNDATION_GIFTS, FOUNDATION_MONTHLY)
     for index in WATCH:
-        follow_initiative(staff, initiatives[index].id, foundation.id)
+        follow(staff, "initiative", initiatives[index].id, foundation.id)
     return made

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.community.follows import InitiativeRef, initiatives_followed
 from marketplace.donations.models import Contribution
 from marketplace.errors import NotFound
 from marketplace.exchange import indices
@@ -41,7 +42,6 @@ from marketplace.portfolios.rows import (
     holding_rows,
     running_monthly,
 )
-from marketplace.portfolios.watchlist import InitiativeRef, watchlist_of
 from marketplace.timeutil import month_start, next_month
 from marketplace.volunteering.hours import hours_by_initiative
 
@@ -260,7 +260,7 @@ def _portfolio(funder, months, holdings, total_given, total_value) -> Portfolio:
             )
             for month, given, value in zip(months, total_given, total_value, strict=True)
         ],
-        watchlist=watchlist_of(funder),
+        watchlist=initiatives_followed(funder),
     )
 
 

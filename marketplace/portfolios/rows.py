@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
+from marketplace.community.follows import InitiativeRef
 from marketplace.db import fetch_rows
 from marketplace.donations.models import RecurringGift, RecurringStatus
 from marketplace.extensions import db
@@ -20,7 +21,6 @@ from marketplace.figures.models import (
 )
 from marketplace.initiatives.models import Initiative, Theme
 from marketplace.organisations.models import Organisation
-from marketplace.portfolios.watchlist import InitiativeRef
 from marketplace.timeutil import as_utc, months_between
 
 ZERO = Decimal(0)

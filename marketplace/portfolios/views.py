@@ -1,4 +1,4 @@
-"""Portfolio pages of a person (/portfolio) and of an organisation, CSV exports, follow buttons."""
+"""Portfolio pages of a person (/portfolio) and of an organisation, CSV exports."""
 
 import json
 from datetime import UTC, date, datetime
@@ -7,7 +7,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 import flask_babel
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,13 +16,11 @@ from marketplace.accounts.forms import EmptyForm
 from marketplace.errors import InvalidInput
 from marketplace.i18n import babel_locale_name
 from marketplace.impact.models import VALUE_KIND_LABELS
-from marketplace.inputs import as_id
 from marketplace.investments.models import OfferStatus
 from marketplace.money import format_euros, format_money
 from marketplace.numbers import format_fraction_percent, format_number
-from marketplace.portfolios import build, downloads, exports, periods, watchlist
+from marketplace.portfolios import build, downloads, exports, periods
 from marketplace.portfolios.downloads import holding_kind_label
-from marketplace.security import safe_next
 
 bp = Blueprint("portfolios", __name__)
 VALUE_KIND_CHOICES = [(kind.value, label) for kind, label in VALUE_KIND_LABELS.items()]
@@ -232,15 +230,7 @@ def portfolio_helpers():
     return {
         "portfolio_endpoint": _endpoint,
         "methodology_url": methodology_url,
-        "follow_state": follow_state,
     }
-
-
-def follow_state(initiative) -> list[dict]:
-    """For the follow buttons: the user and each organisation they give for, following or not."""
-    if not current_user.is_authenticated:
-        return []
-    return watchlist.follow_targets(current_user, initiative.id)
 
 
 @bp.route("/portfolio")
@@ -337,20 +327,3 @@ def my_holding(initiative_id: int):
 def organisation_holding(organisation_id: int, initiative_id: int):
     org = build.organisation_portfolio_owner(organisation_id, current_user)
     return _holding_page(org, initiative_id, org)
-
-
-@bp.route("/portfolio/watchlist", methods=["POST"])
-@login_required
-def follow():
-    """Follow (or, with action=unfollow, stop following) an initiative."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    initiative_id = as_id(request.form.get("initiative_id"))
-    organisation_id = request.form.get("organisation_id") or None
-    if initiative_id is None or (organisation_id and as_id(organisation_id) is None):
-        abort(404)
-    if request.form.get("action") == "unfollow":
-        watchlist.unfollow_initiative(current_user, initiative_id, organisation_id)
-    else:
-        watchlist.follow_initiative(current_user, initiative_id, organisation_id)
-    return redirect(safe_next(request.form.get("next"), url_for("portfolios.my_portfolio")))

@@ -24,6 +24,9 @@ PUBLIC_PAGES = [
     "/tasks?near=1092AA&radius_km=10",
     "/events",
     "/events/1",  # the demo's past Campus, with reviews
+    "/people/ingrid",  # a demo public profile
+    "/organisations/{organisation_id}/profile",
+    "/offline",
 ]
 FOUNDATION_PAGES = [
     "/initiatives/{slug}",  # with the give form
@@ -35,6 +38,9 @@ FOUNDATION_PAGES = [
     "/events/1",  # checked in: the ticket and the review form
     "/events/mine",
     "/events/new",
+    "/feed",
+    "/feed/settings",
+    "/account/public-profile",
 ]
 
 

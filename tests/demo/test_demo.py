@@ -180,3 +180,11 @@ def test_archive_rows_say_whose_report_it_is(demo, client, login):
 )
 def test_last_complete_months(today, months):
     assert last_complete_months(today) == months
+
+
+def test_demo_neighbourhood_has_profiles_follows_and_updates(demo, client):
+    assert client.get("/people/daan").status_code == 200
+    assert "Ingrid" in client.get("/people/ingrid").get_data(as_text=True)
+    feed = client.get("/api/v1/feed", headers=bearer("donor@impactbeurs.test")).get_json()
+    assert {item["kind"] for item in feed["items"]} >= {"update"}
+    assert len(feed["items"]) >= 3

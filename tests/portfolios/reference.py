@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from marketplace.community.follows import InitiativeRef
 from marketplace.donations.models import Contribution
 from marketplace.exchange import indices
 from marketplace.exchange.peers import peer_groups
@@ -28,7 +29,6 @@ from marketplace.portfolios.build import (
     period_months,
 )
 from marketplace.portfolios.rows import running_monthly as _running_monthly
-from marketplace.portfolios.watchlist import InitiativeRef
 from marketplace.timeutil import amsterdam_month, as_utc, month_start
 
 

@@ -11,10 +11,10 @@ from flask import url_for
 from sqlalchemy import event
 
 from marketplace import tables
+from marketplace.community.follows import follow
 from marketplace.extensions import db
 from marketplace.initiatives.models import Theme
 from marketplace.organisations.services import accept_invitation, invite_member
-from marketplace.portfolios.watchlist import follow_initiative
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def foundation(make_user, make_org, make_initiative, give, declare_input, accept
     declare_input(zorg, 600_00, date(2024, 1, 5))
     accept_value(zorg, "2000.00", date(2024, 1, 1), date(2024, 3, 31))
     watched = make_initiative(name="Buurtkracht")
-    follow_initiative(staff, watched.id, org.id)
+    follow(staff, "initiative", watched.id, org.id)
     return {"staff": staff, "org": org, "zorg": zorg, "zon": zon, "watched": watched}
 
 
@@ -209,13 +209,20 @@ def test_follow_and_unfollow_from_the_initiative_page(client, make_user, make_in
     page = client.get(f"/initiatives/{initiative.slug}").get_data(as_text=True)
     assert 'data-testid="follow"' in page
     response = client.post(
-        "/portfolio/watchlist",
-        data={"initiative_id": initiative.id, "next": f"/initiatives/{initiative.slug}"},
+        "/follow",
+        data={
+            "subject_type": "initiative",
+            "subject_id": initiative.id,
+            "next": f"/initiatives/{initiative.slug}",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/initiatives/{initiative.slug}")
     assert "Volgbaar" in client.get("/portfolio").get_data(as_text=True)
-    client.post("/portfolio/watchlist", data={"initiative_id": initiative.id, "action": "unfollow"})
+    client.post(
+        "/follow",
+        data={"subject_type": "initiative", "subject_id": initiative.id, "action": "unfollow"},
+    )
     assert "Volgbaar" not in client.get("/portfolio").get_data(as_text=True)
     assert user.id
 
@@ -223,8 +230,12 @@ def test_follow_and_unfollow_from_the_initiative_page(client, make_user, make_in
 def test_follow_for_an_organisation_needs_membership(client, foundation, make_user, login):
     login(make_user())
     response = client.post(
-        "/portfolio/watchlist",
-        data={"initiative_id": foundation["zon"].id, "organisation_id": foundation["org"].id},
+        "/follow",
+        data={
+            "subject_type": "initiative",
+            "subject_id": foundation["zon"].id,
+            "organisation_id": foundation["org"].id,
+        },
     )
     assert response.status_code == 404
 

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from marketplace.accounts.services import create_api_token
+from marketplace.community.models import Follow, SubjectType
 from marketplace.donations.models import Contribution
 from marketplace.extensions import db
 from marketplace.organisations.models import MemberRole, Membership, Organisation
-from marketplace.portfolios.models import Watch
 from marketplace.reporting.models import Cadence, ReportPreference
 from tests.conftest import TEST_PASSWORD
 from tests.gifts import paid_gift
@@ -54,7 +54,13 @@ def rich_person(person, initiative):
         [
             Membership(organisation_id=organisation.id, user_id=person.id, role=MemberRole.OWNER),
             ReportPreference(user_id=person.id, cadence=Cadence.QUARTERLY, reminders=False),
-            Watch(user_id=person.id, initiative_id=initiative.id, created_by_id=person.id),
+            Follow(
+                user_id=person.id,
+                created_by_id=person.id,
+                subject_type=SubjectType.INITIATIVE,
+                subject_key=str(initiative.id),
+                initiative_id=initiative.id,
+            ),
         ]
     )
     db.session.commit()

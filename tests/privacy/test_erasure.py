@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import ApiToken, User
+from marketplace.community.models import Follow
 from marketplace.donations.models import Contribution, RecurringGift, RecurringStatus
 from marketplace.extensions import db
 from marketplace.impact.models import OutcomeReport, ReportPeriod, ReportStatus
 from marketplace.organisations.models import Membership
-from marketplace.portfolios.models import Watch
 from marketplace.privacy.models import LoginRecord, PrivacyRequest, RequestKind
 from marketplace.reporting.models import ReportPreference
 from tests.conftest import TEST_PASSWORD
@@ -60,7 +60,7 @@ def test_erasure_removes_personal_data_and_keeps_gifts_pseudonymised(
     db.session.refresh(user)
     assert (user.name, user.active) == ("", False) and user.erased_at is not None
     assert user.email == f"erased-{person.id}@erased.invalid"
-    for model in (ApiToken, Membership, Watch, ReportPreference, LoginRecord):
+    for model in (ApiToken, Membership, Follow, ReportPreference, LoginRecord):
         assert db.session.query(model).filter_by(user_id=person.id).count() == 0, model
     kept = db.session.get(Contribution, paid_id)
     assert (kept.donor_name, kept.donor_email, kept.message, kept.anonymous) == ("", "", "", True)

@@ -31,7 +31,7 @@ def test_the_export_holds_every_domains_data_as_json_and_csv(browser, rich_perso
             "organisations/memberships.json"][0]["since"]}
     ]  # fmt: skip
     assert files["reporting/report_preferences.json"][0]["cadence"] == "quarterly"
-    assert files["portfolios/watchlist.json"][0]["initiative"] == "Repair Café"
+    assert files["community/follows.json"][0]["subject"] == "Repair Café"
     rows = list(csv.DictReader(io.StringIO(files["donations/gifts.csv"])))
     assert {row["reference"] for row in rows} == set(gifts)
     assert "manifest.json" in files and "README.txt" in files

@@ -5,3 +5,10 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// The installable web app: the service worker keeps the offline page (see /sw.js).
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  });
+}
