@@ -1,6 +1,6 @@
 """On a phone: a neighbour finds a task near a postcode and signs up, the owner confirms the
 hours, and the hours appear as time given in the volunteer's portfolio and among the
-initiative's inputs."""
+initiative's inputs and on their public profile."""
 
 from playwright.sync_api import expect
 
@@ -89,4 +89,16 @@ def test_find_sign_up_confirm_and_see_time_given(live_server, browser):
 
     neighbour.goto(base + "/initiatives/moestuin-de-taak")
     expect(neighbour.get_by_test_id("inputs-volunteer")).to_contain_text("28,20")
+    assert fits(neighbour)
+
+    neighbour.goto(base + "/account/public-profile")
+    neighbour.fill("input[name=handle]", "bram-buur")
+    neighbour.check("input[name=public]")
+    neighbour.check("input[name=shown_sections][value=hours]")
+    neighbour.locator("main form button[type=submit]").click()
+    expect(neighbour.locator(".flash-success")).to_be_visible()
+    neighbour.goto(base + "/people/bram-buur")
+    hours = neighbour.locator("[data-section=hours]")
+    expect(hours.get_by_test_id("profile-hours")).to_contain_text("Moestuin De Taak")
+    expect(hours.get_by_test_id("profile-hours")).to_contain_text("1,5")
     assert fits(neighbour)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from marketplace.events import rsvps
 from marketplace.extensions import db
 from marketplace.reviews.models import ActionKind, ReviewAction
+from marketplace.volunteering import hours, signups, tasks
 
 
 def rate(client, headers, subject_type, subject_id, stars=4, text="Goed georganiseerd."):
@@ -111,3 +112,23 @@ def test_report_and_hide(client, auth_headers, make_user, admin, initiative, log
     login(admin)
     page = client.get("/admin/reviews")
     assert page.status_code == 200 and "Scheldwoorden" in page.get_data(as_text=True)
+
+
+def test_volunteers_with_confirmed_hours_are_verified(
+    client, auth_headers, make_user, owner, initiative
+):
+    volunteer, signed_up_only = make_user(), make_user()
+    task = tasks.create_task(
+        owner,
+        {
+            "initiative_id": initiative.id, "title": "Fietsen plakken", "description": "",
+            "postcode": "3511 AB", "starts_at": None, "duration_minutes": 120, "capacity": 5,
+        },
+    )  # fmt: skip
+    signup, _new = signups.sign_up(task.id, volunteer)
+    signups.sign_up(task.id, signed_up_only)
+    hours.confirm_hours(signup.id, owner, "1.5")
+    verified = rate(client, auth_headers(volunteer), "initiative", initiative.id, stars=5)
+    assert verified.status_code == 201 and verified.json["verified"] is True
+    unconfirmed = rate(client, auth_headers(signed_up_only), "initiative", initiative.id)
+    assert unconfirmed.json["verified"] is False
