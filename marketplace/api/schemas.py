@@ -46,6 +46,19 @@ class PaginationQuery(Schema):
     per_page = Integer(load_default=20, minimum=1, maximum=100)
 
 
+class PageSchema(Schema):
+    """One page of a list (`page_envelope`); a subclass names its items: `items = Items(X)`."""
+
+    page = Integer()
+    per_page = Integer()
+    total = Integer()
+    pages = Integer()
+
+
+def Items(schema) -> fields.List:  # noqa: N802 (reads as a field type, like fields.List)
+    return fields.List(fields.Nested(schema))
+
+
 def page_envelope(pagination, items: list) -> dict:
     return {
         "items": items,

@@ -6,7 +6,9 @@ from marketplace.api.schemas import (
     CentsAsDecimalString,
     Id,
     Integer,
+    Items,
     NumberOrString,
+    PageSchema,
     PaginationQuery,
 )
 from marketplace.donations.urls import public_url
@@ -65,12 +67,8 @@ class DonationSchema(Schema):
         return url
 
 
-class DonationPageSchema(Schema):
-    items = fields.List(fields.Nested(DonationSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class DonationPageSchema(PageSchema):
+    items = Items(DonationSchema)
 
 
 class DonationQuerySchema(PaginationQuery):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import Id, Integer, PaginationQuery
+from marketplace.api.schemas import Id, Integer, Items, PageSchema, PaginationQuery
 from marketplace.events.models import EventKind, RsvpStatus
 from marketplace.timeutil import AMSTERDAM
 
@@ -52,12 +52,8 @@ class EventSchema(Schema):
     created_at = fields.DateTime()
 
 
-class EventPageSchema(Schema):
-    items = fields.List(fields.Nested(EventSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class EventPageSchema(PageSchema):
+    items = Items(EventSchema)
 
 
 class EventQuerySchema(PaginationQuery):

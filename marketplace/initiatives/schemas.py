@@ -1,6 +1,13 @@
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import CentsAsDecimalString, DecimalString, Integer, NumberOrString
+from marketplace.api.schemas import (
+    CentsAsDecimalString,
+    DecimalString,
+    Integer,
+    Items,
+    NumberOrString,
+    PageSchema,
+)
 from marketplace.initiatives.models import InitiativeStatus, Theme
 
 THEMES = [theme.value for theme in Theme]
@@ -70,9 +77,5 @@ class InitiativeQuerySchema(Schema):
     per_page = Integer(load_default=20, minimum=1, maximum=100)
 
 
-class InitiativePageSchema(Schema):
-    items = fields.List(fields.Nested(InitiativeSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class InitiativePageSchema(PageSchema):
+    items = Items(InitiativeSchema)

@@ -6,7 +6,7 @@ services'. Output schemas dump the dicts of `serialize` and document their field
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import Id, Integer, NumberOrString, PaginationQuery
+from marketplace.api.schemas import Id, Integer, Items, NumberOrString, PageSchema, PaginationQuery
 
 TEXT = fields.String
 MONEY = fields.String  # "25.00"
@@ -78,12 +78,8 @@ class OfferSchema(Schema):
     url = TEXT()
 
 
-class OfferPageSchema(Schema):
-    items = fields.List(fields.Nested(OfferSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class OfferPageSchema(PageSchema):
+    items = Items(OfferSchema)
 
 
 class SubscriptionInputSchema(Schema):
@@ -115,12 +111,8 @@ class SubscriptionSchema(Schema):
     revoked_at = TEXT(allow_none=True)
 
 
-class SubscriptionPageSchema(Schema):
-    items = fields.List(fields.Nested(SubscriptionSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class SubscriptionPageSchema(PageSchema):
+    items = Items(SubscriptionSchema)
 
 
 class ScheduleQuerySchema(Schema):

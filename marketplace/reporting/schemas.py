@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields
 
-from marketplace.api.schemas import Integer
+from marketplace.api.schemas import Integer, Items, PageSchema
 
 
 class ArchivedReportSchema(Schema):
@@ -27,9 +27,5 @@ class ArchivedReportDetailSchema(ArchivedReportSchema):
     html = fields.String()
 
 
-class ArchivedReportPageSchema(Schema):
-    items = fields.List(fields.Nested(ArchivedReportSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class ArchivedReportPageSchema(PageSchema):
+    items = Items(ArchivedReportSchema)

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.schemas import DecimalString, Id, Integer, PaginationQuery
+from marketplace.api.schemas import DecimalString, Id, Integer, Items, PageSchema, PaginationQuery
 from marketplace.reviews.models import SubjectType
 
 SUBJECT_TYPES = [s.value for s in SubjectType]
@@ -33,12 +33,8 @@ class RatingSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class RatingPageSchema(Schema):
-    items = fields.List(fields.Nested(RatingSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class RatingPageSchema(PageSchema):
+    items = Items(RatingSchema)
 
 
 class RatingQuerySchema(PaginationQuery):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from marketplace.api.schemas import Id, Integer, NumberOrString, PaginationQuery
+from marketplace.api.schemas import Id, Integer, Items, NumberOrString, PageSchema, PaginationQuery
 from marketplace.initiatives.models import Theme
 from marketplace.timeutil import AMSTERDAM
 
@@ -107,12 +107,8 @@ class TaskSchema(Schema):
     created_at = fields.String()
 
 
-class TaskPageSchema(Schema):
-    items = fields.List(fields.Nested(TaskSchema))
-    page = Integer()
-    per_page = Integer()
-    total = Integer()
-    pages = Integer()
+class TaskPageSchema(PageSchema):
+    items = Items(TaskSchema)
 
 
 class SignupSchema(Schema):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask import render_template
 from sqlalchemy import select
 
 from marketplace.community.registry import FeedScope, feed_sources, profile_sections
@@ -54,13 +55,10 @@ def test_export_and_erase(post_task, owner, make_user):
     assert kept.user_id is None and kept.confirmed_minutes == 60
 
 
-def test_hours_section_renders_either_way(app, post_task, owner, make_user):
-    from flask import render_template
-
+def test_hours_section_renders_the_hours(app, post_task, owner, make_user):
     person = make_user()
     _confirmed(post_task, owner, person, "2")
     context = hours_section.context(person.id)
     with app.test_request_context():
-        as_dict = render_template(hours_section.template, person=person, context=context)
-        as_names = render_template(hours_section.template, person=person, **context)
-    assert "profile-hours" in as_dict and "profile-hours" in as_names
+        html = render_template(hours_section.template, person=person, context=context)
+    assert "profile-hours" in html
