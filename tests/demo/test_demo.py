@@ -19,14 +19,19 @@ from marketplace.donations.models import (
     RecurringStatus,
 )
 from marketplace.donations.simulator_state import SimulatorPayment
+from marketplace.events.models import Event, Rsvp, RsvpStatus
 from marketplace.exchange.models import ExchangeQuote
 from marketplace.extensions import db
+from marketplace.figures.models import FunderSeries, InitiativeMonth
 from marketplace.impact.models import Metric, OutcomeReport, ReportStatus
 from marketplace.impact.parsing import amsterdam_today
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from marketplace.organisations.models import Organisation
 from marketplace.portfolios.build import build_portfolio
 from marketplace.reporting.models import OwnerType, Report
+from marketplace.reviews.models import Review
+from marketplace.timeutil import as_utc, utcnow
+from marketplace.volunteering.models import Signup, Task
 
 
 def table_counts() -> dict[str, int]:
@@ -188,3 +193,34 @@ def test_demo_neighbourhood_has_profiles_follows_and_updates(demo, client):
     feed = client.get("/api/v1/feed", headers=bearer("donor@impactbeurs.test")).get_json()
     assert {item["kind"] for item in feed["items"]} >= {"update"}
     assert len(feed["items"]) >= 3
+
+
+def test_demo_events_and_reviews(demo, client):
+    found = db.session.scalars(select(Event).order_by(Event.starts_at)).all()
+    assert {e.kind.value for e in found} == {"campus", "academy", "cafe_debate", "meetup"}
+    past = found[0]
+    assert as_utc(past.ends_at) < utcnow()
+    checked_in = select(func.count()).where(
+        Rsvp.event_id == past.id, Rsvp.checked_in_at.is_not(None)
+    )
+    assert db.session.scalar(checked_in.select_from(Rsvp)) == 2
+    assert (
+        db.session.scalar(select(func.count()).where(Review.verified.is_(True)).select_from(Review))
+        >= 3
+    )
+    waiting = select(func.count()).where(Rsvp.status == RsvpStatus.WAITLISTED).select_from(Rsvp)
+    assert db.session.scalar(waiting) == 1
+    page = client.get("/events").get_data(as_text=True)
+    assert "Impact Academy" in page and "Buurtcampus" not in page  # upcoming only
+    assert client.get(f"/events/{past.id}").status_code == 200
+
+
+def test_demo_has_tasks_and_confirmed_hours(demo):
+    assert db.session.scalar(select(func.count()).select_from(Task)) >= 5
+    assert db.session.scalar(
+        select(func.count()).select_from(Signup).where(Signup.confirmed_minutes == 150)
+    )
+    assert db.session.scalar(select(func.sum(InitiativeMonth.volunteer_cents))) == 4700
+    assert db.session.scalar(
+        select(func.count()).select_from(FunderSeries).where(FunderSeries.kind == "time")
+    )
