@@ -35,6 +35,8 @@ from marketplace.reporting.models import Cadence, OwnerType, Report, ReportState
 from marketplace.volunteering import signups, tasks
 from tests.gifts import paid_gift
 
+pytestmark = pytest.mark.schemathesis
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
