@@ -17,7 +17,7 @@ from marketplace.errors import InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative, InitiativeStatus
 from marketplace.inputs import as_id
-from marketplace.text import render_markdown
+from marketplace.text import plain_text, render_markdown
 from marketplace.timeutil import utcnow
 from marketplace.uploads import store_image
 
@@ -58,8 +58,8 @@ def accepted_reports(initiative_id: int) -> list[int]:
 
 
 def _checked(initiative: Initiative, data: dict) -> dict:
-    title = (data.get("title") or "").strip()
-    body = (data.get("body") or "").strip()
+    title = plain_text(data.get("title"))
+    body = plain_text(data.get("body"))
     if not title or len(title) > TITLE_MAX:
         raise _invalid("title", _("Give the update a title of at most %(n)d characters.", n=200))
     if len(body) > BODY_MAX:

@@ -8,7 +8,8 @@ from marketplace import pagecache
 from marketplace.errors import InvalidInput, NotAllowed
 from marketplace.extensions import db
 from marketplace.reviews.models import ActionKind, Review, ReviewAction, SubjectType
-from marketplace.reviews.reviews import get_review, plain_text
+from marketplace.reviews.reviews import get_review
+from marketplace.text import plain_text
 from marketplace.timeutil import utcnow
 
 REASON_MAX = 500

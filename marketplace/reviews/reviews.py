@@ -1,11 +1,9 @@
 """Writing reviews (one per person per subject: a second one edits the first), the summaries
 (average, count, distribution of the visible ones) and the owner's one reply."""
 
-import html
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-import nh3
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -15,21 +13,11 @@ from marketplace.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.reviews import participation, subjects
 from marketplace.reviews.models import Review, SubjectType
+from marketplace.text import plain_text
 from marketplace.timeutil import utcnow
 
 TEXT_MAX = 1000
 ONE_DECIMAL = Decimal("0.1")
-
-
-def plain_text(value: str | None, limit: int = TEXT_MAX) -> str:
-    """Text without any markup (tags and their scripts gone), as people typed it otherwise."""
-    text = (value or "").replace("\x00", "").strip()
-    for _round in range(3):  # entity-encoded tags become tags after one unescape: clean again
-        cleaned = html.unescape(nh3.clean(text, tags=set()))
-        if cleaned == text:
-            break
-        text = cleaned
-    return text.strip()[:limit]
 
 
 def _stars(value) -> int:
@@ -52,7 +40,7 @@ def write_review(
     stars = _stars(stars)
     subject = subjects.get_subject(kind, subject_id)
     subjects.require_reviewable(user, subject)
-    clean = plain_text(text)
+    clean = plain_text(text, TEXT_MAX)
     verified = participation.took_part(user.id, kind.value, subject.id)
     for _attempt in range(2):  # a concurrent first review by the same person: edit that one
         review = own_review(user, kind, subject.id)
@@ -87,7 +75,7 @@ def reply_to_review(user, review_id: int, text: str) -> Review:
         raise NotAllowed(_("Only the owners or organisers reply to a review."))
     if review.reply_text is not None:
         raise InvalidInput(_("This review has a reply already."), {"text": [_("Replied already.")]})
-    clean = plain_text(text)
+    clean = plain_text(text, TEXT_MAX)
     if not clean:
         raise InvalidInput(_("Write a reply."), {"text": [_("Write a reply.")]})
     review.reply_text, review.reply_by_id, review.replied_at = clean, user.id, utcnow()

@@ -59,7 +59,10 @@ def test_script_is_sanitised_on_page_feed_and_atom(
 ):
     owner, reader = make_user(), make_user()
     initiative = make_initiative(owner=owner)
-    assert post_update(client, auth_headers(owner), initiative.id, body=SCRIPT).status_code == 201
+    posted = post_update(
+        client, auth_headers(owner), initiative.id, title=f"Nieuws {SCRIPT}", body=SCRIPT
+    )
+    assert posted.status_code == 201
     follow(reader, "initiative", initiative.id)
     page = client.get(f"/initiatives/{initiative.slug}").get_data(as_text=True)
     atom = client.get(f"/initiatives/{initiative.slug}/updates.atom")
@@ -73,6 +76,8 @@ def test_script_is_sanitised_on_page_feed_and_atom(
     for html in (feed_json["items"][0]["summary_html"], api[0]["body_html"]):
         assert "<script" not in html and "alert(" not in html and "<strong>buren</strong>" in html
     assert "&lt;strong&gt;buren&lt;/strong&gt;" in atom.get_data(as_text=True)
+    for answer in (posted.get_data(as_text=True), str(api), str(feed_json)):  # title and source
+        assert "<script" not in answer and "onerror" not in answer and "alert(" not in answer
 
 
 def test_the_initiative_page_links_its_atom_feed(client, make_initiative):
