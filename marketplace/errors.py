@@ -81,9 +81,9 @@ def register_errorhandlers(app: Flask) -> None:
                     else:
                         errors[location] = found
             if code == 422:
-                message = "Invalid input."
+                message = _("Please correct the marked fields.")
             elif errors:
-                message = "The request could not be read."
+                message = _("The request could not be read.")
             else:
                 message = error.description
             response = json_error(code, message, errors)
