@@ -163,9 +163,10 @@ def new_task(initiative_id: int):
 def manage():
     """The owner's tasks with their sign-ups and a form to confirm each one's hours."""
     owned = tasks.tasks_owned_by(current_user)
+    people = signups.signups_of_tasks([t.id for t in owned])
     return render_template(
         "volunteering/manage.html",
-        owned=[(t, signups.signups_of_task(t.id)) for t in owned],
+        owned=[(t, people[t.id]) for t in owned],
         form=ConfirmForm(),
     )
 

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from marketplace.extensions import db
 from marketplace.timeutil import utcnow
+from marketplace.volunteering import signups
 from marketplace.volunteering.models import Signup
+from tests.portfolios.test_portfolio_pages import count_queries
 
 
 def test_find_sign_up_confirm_through_pages(client, login, make_user, owner, initiative):
@@ -41,3 +43,21 @@ def test_others_cannot_post_or_confirm(client, login, make_user, initiative):
     login(make_user())
     assert client.get(f"/initiatives/{initiative.id}/tasks/new").status_code == 403
     assert client.post("/signups/999999/confirm", data={"hours": "1"}).status_code == 404
+
+
+def test_the_owners_page_asks_the_same_for_one_task_as_for_five(
+    client, login, make_user, owner, post_task
+):
+    people = [make_user() for _ in range(3)]
+
+    def post_with_signups() -> None:
+        task_id = post_task().json["id"]
+        for person in people:
+            signups.sign_up(task_id, person)
+
+    post_with_signups()
+    login(owner)
+    one = count_queries(client, "/tasks/manage")
+    for _ in range(4):
+        post_with_signups()
+    assert count_queries(client, "/tasks/manage") == one
