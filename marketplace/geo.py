@@ -19,6 +19,7 @@ from pathlib import Path
 
 import requests
 from flask import current_app, has_app_context
+from sqlalchemy import and_
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ POSTCODE = re.compile(r"^([1-9][0-9]{3})\s*([A-Za-z]{2})?$")
 POINT = re.compile(r"^POINT\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)$")
 FIELDS = "id,type,weergavenaam,postcode,woonplaatsnaam,gemeentenaam,provincienaam,centroide_ll"
 QUERY_MAX = 100
+KM_PER_DEGREE_LATITUDE = 110.574
+KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.320
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -38,6 +41,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def within_radius(latitude_column, longitude_column, latitude: float, longitude: float, radius_km):
+    """A SQL condition: the row's coordinates lie within `radius_km` of the point.
+
+    A bounding box first (what an index on the columns can use), then the equirectangular
+    distance, exact to a fraction of a percent at the scale of the Netherlands, in plain
+    arithmetic (SQLite has no trigonometry): the cosine is a constant of the query.
+    """
+    km_lon = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * max(math.cos(math.radians(latitude)), 0.01)
+    lat_span, lon_span = radius_km / KM_PER_DEGREE_LATITUDE, radius_km / km_lon
+    dy = (latitude_column - latitude) * KM_PER_DEGREE_LATITUDE
+    dx = (longitude_column - longitude) * km_lon
+    return and_(
+        latitude_column.between(latitude - lat_span, latitude + lat_span),
+        longitude_column.between(longitude - lon_span, longitude + lon_span),
+        dy * dy + dx * dx <= radius_km * radius_km,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ Initiatives have no organisation, so following an organisation reaches its event
 (`organisation_ids`), not initiatives.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import false, or_, select
 
+from marketplace import geo
 from marketplace.accounts.models import User
 from marketplace.community.models import FeedSettings, Follow, SubjectType
 from marketplace.community.profiles import public_people_ids
@@ -23,8 +23,6 @@ from marketplace.initiatives.models import Initiative, InitiativeStatus
 from marketplace.timeutil import as_utc
 
 PAGE_SIZE = 20
-KM_PER_DEGREE_LATITUDE = 110.574
-KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.320
 
 
 @dataclass(frozen=True)
@@ -37,27 +35,16 @@ def _followed(user_id: int, kind: SubjectType, column):
     return select(column).where(Follow.user_id == user_id, Follow.subject_type == kind)
 
 
-def within_radius(latitude: float, longitude: float, radius_km: float):
-    """A condition on initiatives' coordinates: within `radius_km` of the point.
-
-    The equirectangular distance, exact to a fraction of a percent at the scale of the
-    Netherlands, in plain arithmetic (SQLite has no trigonometry): the cosine is a constant.
-    """
-    km_lon = KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * max(math.cos(math.radians(latitude)), 0.01)
-    lat_span, lon_span = radius_km / KM_PER_DEGREE_LATITUDE, radius_km / km_lon
-    dy = (Initiative.latitude - latitude) * KM_PER_DEGREE_LATITUDE
-    dx = (Initiative.longitude - longitude) * km_lon
-    return and_(
-        Initiative.latitude.between(latitude - lat_span, latitude + lat_span),
-        Initiative.longitude.between(longitude - lon_span, longitude + lon_span),
-        dy * dy + dx * dx <= radius_km * radius_km,
-    )
-
-
 def _nearby(settings: FeedSettings | None):
     if settings is None or not settings.radius_km or settings.latitude is None:
         return false()
-    return within_radius(float(settings.latitude), float(settings.longitude), settings.radius_km)
+    return geo.within_radius(
+        Initiative.latitude,
+        Initiative.longitude,
+        float(settings.latitude),
+        float(settings.longitude),
+        settings.radius_km,
+    )
 
 
 def initiative_scope(user_id: int):

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from marketplace import geo
 from marketplace.errors import InvalidInput, NotFound
@@ -191,7 +192,11 @@ def near_place(postcode: str) -> geo.Place:
 
 def search_events(filters: Filters) -> list[tuple[Event, float | None]]:
     """Events matching the filters, soonest first, with their distance (km) when `near` is set."""
-    query = select(Event).order_by(Event.starts_at, Event.id)
+    query = (
+        select(Event)
+        .options(selectinload(Event.initiative), selectinload(Event.organisation))
+        .order_by(Event.starts_at, Event.id)
+    )
     if filters.kind:
         query = query.where(Event.kind == EventKind(filters.kind))
     if filters.date_from or filters.date_to:
@@ -207,7 +212,10 @@ def search_events(filters: Filters) -> list[tuple[Event, float | None]]:
         return [(event, None) for event in db.session.scalars(query.limit(500))]
     place = near_place(filters.near)
     found = []
-    for event in db.session.scalars(query.where(Event.latitude.is_not(None))):
+    nearby = geo.within_radius(
+        Event.latitude, Event.longitude, place.latitude, place.longitude, filters.radius_km
+    )
+    for event in db.session.scalars(query.where(nearby)):
         km = geo.haversine_km(
             place.latitude, place.longitude, float(event.latitude), float(event.longitude)
         )

@@ -1,13 +1,12 @@
 """Posting tasks and finding them: near a postcode (distance), by theme and by date."""
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from marketplace import geo
 from marketplace.accounts.models import User
@@ -24,7 +23,6 @@ MAX_DURATION_MINUTES = 7 * 24 * 60
 MAX_CAPACITY = 10000
 MAX_CANCEL_HOURS = 24 * 30
 DEFAULT_RADIUS_KM = 10.0
-KM_PER_DEGREE = 111.2
 
 
 def normal_postcode(text: str | None) -> str | None:
@@ -190,22 +188,6 @@ def _filtered(search: Search, now: datetime) -> Select:
     return query
 
 
-def _near(query: Select, place: geo.Place, radius_km: float) -> Select:
-    """A bounding box first (an index-friendly prefilter); exact distances in Python after."""
-    lat_span = radius_km / KM_PER_DEGREE
-    lon_span = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(place.latitude)), 0.01))
-    return query.where(
-        and_(
-            Task.latitude.between(
-                Decimal(str(place.latitude - lat_span)), Decimal(str(place.latitude + lat_span))
-            ),
-            Task.longitude.between(
-                Decimal(str(place.longitude - lon_span)), Decimal(str(place.longitude + lon_span))
-            ),
-        )
-    )
-
-
 def _located(near: str) -> geo.Place:
     place = locate_postcode(near)
     if place is None:
@@ -238,7 +220,10 @@ def find_tasks(
         return _with_counts([Found(task) for task in page]), total
     place = _located(search.near)
     found = []
-    for task in db.session.scalars(_near(query, place, search.radius_km)):
+    nearby = geo.within_radius(
+        Task.latitude, Task.longitude, place.latitude, place.longitude, search.radius_km
+    )
+    for task in db.session.scalars(query.where(nearby)):
         distance = geo.haversine_km(
             place.latitude, place.longitude, float(task.latitude), float(task.longitude)
         )

@@ -9,6 +9,7 @@ from marketplace.extensions import db
 from marketplace.mail.models import MailMessage
 from marketplace.organisations.models import MemberRole, Membership, Organisation
 from marketplace.timeutil import utcnow
+from tests.portfolios.test_portfolio_pages import count_queries
 
 START = (utcnow() + timedelta(days=10)).replace(microsecond=0)
 
@@ -175,3 +176,16 @@ def test_description_is_sanitised(client, make_event):
     assert "<strong>Welkom</strong>" in answer["description_html"]
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "<script>alert" not in page
+
+
+def test_the_event_list_asks_the_same_for_two_organisers_as_for_six(
+    client, make_initiative, make_event
+):
+    for _ in range(2):
+        initiative = make_initiative()
+        make_event(organiser=initiative.owners[0], initiative_id=initiative.id)
+    two = count_queries(client, "/api/v1/events")
+    for _ in range(4):
+        initiative = make_initiative()
+        make_event(organiser=initiative.owners[0], initiative_id=initiative.id)
+    assert count_queries(client, "/api/v1/events") == two
