@@ -9,7 +9,7 @@ from marketplace.extensions import db
 from marketplace.mail.models import MailMessage
 from marketplace.organisations.models import MemberRole, Membership, Organisation
 from marketplace.timeutil import utcnow
-from tests.portfolios.test_portfolio_pages import count_queries
+from tests.queries import count_queries
 
 START = (utcnow() + timedelta(days=10)).replace(microsecond=0)
 

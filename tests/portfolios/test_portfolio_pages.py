@@ -8,13 +8,12 @@ from datetime import date
 import openpyxl
 import pytest
 from flask import url_for
-from sqlalchemy import event
 
 from marketplace import tables
 from marketplace.community.follows import follow
-from marketplace.extensions import db
 from marketplace.initiatives.models import Theme
 from marketplace.organisations.services import accept_invitation, invite_member
+from tests.queries import count_queries
 
 
 @pytest.fixture
@@ -238,25 +237,6 @@ def test_follow_for_an_organisation_needs_membership(client, foundation, make_us
         },
     )
     assert response.status_code == 404
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args, **kwargs):
-        self.count += 1
-
-
-def count_queries(client, path) -> int:
-    counter = QueryCounter()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
-    assert response.status_code == 200
-    return counter.count
 
 
 def test_portfolio_page_runs_a_fixed_number_of_queries(

@@ -6,7 +6,7 @@ from marketplace.extensions import db
 from marketplace.timeutil import utcnow
 from marketplace.volunteering import signups
 from marketplace.volunteering.models import Signup
-from tests.portfolios.test_portfolio_pages import count_queries
+from tests.queries import count_queries
 
 
 def test_find_sign_up_confirm_through_pages(client, login, make_user, owner, initiative):
