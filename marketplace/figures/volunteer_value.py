@@ -15,11 +15,11 @@ from marketplace.timeutil import amsterdam_month
 from marketplace.volunteering.hours import confirmed_time
 
 METRIC_CODE = "volunteer_hour"
-DEFAULT_RATE = Decimal("18.80")  # marketplace/data/metrics.csv, when the catalog is not loaded
+NO_RATE = Decimal(0)  # no valid proxy (the catalog lacks the metric): the hours carry no value
 
 
 def hour_rates() -> list[MetricProxy]:
-    """The proxy versions of `volunteer_hour` (none when the catalog was not imported)."""
+    """The proxy versions of `volunteer_hour` (`db upgrade` loads them with the catalog)."""
     return list(
         db.session.scalars(
             select(MetricProxy)
@@ -31,7 +31,7 @@ def hour_rates() -> list[MetricProxy]:
 
 def rate_on(versions: list[MetricProxy], month: date) -> Decimal:
     version = proxy_valid_on(versions, month)
-    return Decimal(version.value) if version is not None else DEFAULT_RATE
+    return Decimal(version.value) if version is not None else NO_RATE
 
 
 def value_cents(minutes: int, rate: Decimal) -> int:

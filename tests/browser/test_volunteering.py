@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from marketplace.accounts.services import create_user
 from marketplace.extensions import db
+from marketplace.impact.catalog import import_catalog
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from marketplace.volunteering import tasks
 
@@ -15,6 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 def seed(app) -> int:
     with app.app_context():
+        import_catalog()  # as `db upgrade` does: the volunteer hour's proxy values the hours
         owner = create_user("eigenaar-taak@example.org", PASSWORD, "Olga Eigenaar", confirmed=True)
         create_user("buur-taak@example.org", PASSWORD, "Bram Buur", confirmed=True)
         initiative = Initiative(

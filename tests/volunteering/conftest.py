@@ -2,7 +2,15 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.impact.catalog import import_catalog
 from marketplace.timeutil import utcnow
+
+
+@pytest.fixture(autouse=True)
+def catalog(app):
+    """The shipped metric catalog, as `db upgrade` loads it: hours are valued with its
+    `volunteer_hour` proxy (€ 18.80)."""
+    import_catalog()
 
 
 @pytest.fixture

@@ -2,8 +2,11 @@
 
 from datetime import timedelta
 
+from sqlalchemy import delete
+
 from marketplace.extensions import db
 from marketplace.figures.models import FunderSeries, InitiativeMonth
+from marketplace.impact.models import MetricProxy
 from marketplace.timeutil import utcnow
 from marketplace.volunteering.hours import volunteered_for
 
@@ -80,3 +83,18 @@ def test_time_given_on_the_portfolio_pages(
     assert holding.status_code == 200
     assert client.get("/portfolio/holdings.csv").status_code == 200
     assert client.get("/portfolio/holdings.xlsx").status_code == 200
+
+
+def test_hours_carry_no_value_without_the_catalogs_proxy(
+    post_task, client, make_user, auth_headers, owner, initiative
+):
+    db.session.execute(delete(MetricProxy))
+    db.session.commit()
+    person = make_user()
+    signup = _signed_up(post_task, client, auth_headers, person)
+    client.post(
+        f"/api/v1/signups/{signup['id']}/confirm", json={"hours": "1"}, headers=auth_headers(owner)
+    )
+    months = db.session.query(InitiativeMonth).filter_by(initiative_id=initiative.id).all()
+    assert sum(m.volunteer_cents for m in months) == 0
+    assert volunteered_for(person.id, initiative.id)  # the hours themselves still count
