@@ -176,9 +176,23 @@ def rebuild_initiatives(initiative_ids: Iterable[int]) -> set[int]:
 # --- one month of gifts -----------------------------------------------------------------------
 
 
+def update_gift(
+    initiative_id: int, user_id: int | None, organisation_id: int | None, paid_at: datetime
+) -> None:
+    """A gift paid at `paid_at` changed: recount its month in the initiative's figures and in its
+    funder's series (one advisory lock for both; the cost does not grow with the gifts)."""
+    lock_initiatives([initiative_id])
+    _update_gift_month(initiative_id, paid_at)
+    _update_funder_month(initiative_id, user_id, organisation_id, paid_at)
+
+
 def update_gift_month(initiative_id: int, paid_at: datetime) -> None:
     """Recount the net paid gifts of the month `paid_at` falls in, then the running totals."""
     lock_initiatives([initiative_id])
+    _update_gift_month(initiative_id, paid_at)
+
+
+def _update_gift_month(initiative_id: int, paid_at: datetime) -> None:
     month = amsterdam_month(paid_at)
     low, high = amsterdam_month_bounds(month)
     count, cents = db.session.execute(
@@ -217,7 +231,22 @@ def update_gift_month(initiative_id: int, paid_at: datetime) -> None:
         }
         db.session.execute(table.insert(), [current])
         rows = sorted([*rows, current], key=lambda row: row["month"])
-    _store_series([initiative_id], rows)
+    _replace_series(initiative_id, rows)
+
+
+def _replace_series(initiative_id: int, month_rows: Sequence[dict]) -> None:
+    """`_store_series` for one initiative in one statement when its row exists (an UPDATE)."""
+    row = series_row(initiative_id, month_rows)
+    if row is None:
+        _store_series([initiative_id], month_rows)
+        return
+    table = InitiativeSeries.__table__
+    values = {name: value for name, value in row.items() if name != "initiative_id"}
+    updated = db.session.execute(
+        update(table).where(table.c.initiative_id == initiative_id).values(**values)
+    ).rowcount
+    if not updated:
+        db.session.execute(table.insert(), [row])
 
 
 # --- running totals ---------------------------------------------------------------------------
@@ -342,6 +371,89 @@ def rebuild_funder_series(initiative_id: int, user_id: int | None, organisation_
         return
     lock_initiatives([initiative_id])
     _rebuild_funders(_of_funder(Contribution, key), _of_funder(FunderSeries, key))
+
+
+def _update_funder_month(
+    initiative_id: int, user_id: int | None, organisation_id: int | None, paid_at: datetime
+) -> None:
+    """Recount one funder's net paid gifts in the month of `paid_at`, and rewrite the running
+    totals of their series from that month on; the caller holds the initiative's lock.
+
+    Idempotent like the full rebuild (`rebuild_funder_series`), which it falls back to when the
+    series row is missing or the month has no paid gift left (a purged gift may move the first
+    or last month): a gift's month and funder are fixed once paid, so the other months stand.
+    """
+    key = funder_key(initiative_id, user_id, organisation_id)
+    if key is None:
+        return
+    low, high = amsterdam_month_bounds(amsterdam_month(paid_at))
+    count, cents, earliest, latest = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(Contribution.net_cents), 0),
+            func.min(Contribution.paid_at),
+            func.max(Contribution.paid_at),
+        ).where(
+            _of_funder(Contribution, key), Contribution.paid_at >= low, Contribution.paid_at < high
+        )
+    ).one()
+    table = FunderSeries.__table__
+    row = db.session.execute(
+        select(
+            table.c.id, table.c.first_month, table.c.given_cents, table.c.first_paid_at,
+            table.c.last_paid_at,
+        ).where(_of_funder(FunderSeries, key), table.c.kind == FunderSeries.GIFT)
+    ).first()  # fmt: skip
+    if row is None or not count:
+        _rebuild_funders(_of_funder(Contribution, key), _of_funder(FunderSeries, key))
+        return
+    db.session.execute(
+        update(table)
+        .where(table.c.id == row.id)
+        .values(
+            **with_month(
+                row.first_month, row.given_cents, as_utc(row.first_paid_at),
+                as_utc(row.last_paid_at), int(cents), as_utc(earliest), as_utc(latest),
+            )
+        )
+    )  # fmt: skip
+
+
+def with_month(
+    first_month: date,
+    given: Sequence[int],
+    first_paid_at: datetime,
+    last_paid_at: datetime,
+    month_cents: int,
+    month_first: datetime,
+    month_last: datetime,
+) -> dict:
+    """A funder series (first month, running totals, first and last payment) with the month of
+    `month_first`..`month_last` recounted to `month_cents`: the months before it keep their
+    totals, the later ones move by the difference. The recounted month is the truth for its own
+    payments, so it may replace the first or last payment when it holds the first or last month.
+    """
+    month = amsterdam_month(month_first)
+    last_month = amsterdam_month(last_paid_at)
+    new_first = min(first_month, month)
+    monthly: dict[int, int] = defaultdict(int)
+    offset = months_between(new_first, first_month)
+    previous = 0
+    for index, total in enumerate(given):
+        monthly[offset + index] = int(total) - previous
+        previous = int(total)
+    monthly[months_between(new_first, month)] = month_cents
+    end = months_between(new_first, max(last_month, month))
+    if month <= first_month:
+        first_paid_at = month_first
+    if month >= last_month:
+        last_paid_at = month_last
+    return {
+        "first_month": new_first,
+        "given_cents": list(accumulate(monthly.get(index, 0) for index in range(end + 1))),
+        "first_paid_at": first_paid_at,
+        "last_paid_at": last_paid_at,
+    }
 
 
 def rebuild_initiative_funders(initiative_ids: Iterable[int]) -> None:

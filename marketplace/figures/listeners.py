@@ -33,15 +33,13 @@ def on_contribution_changed(
     paid_at: datetime | None,
     **_facts,
 ) -> None:
-    """A gift's money changed: recount its month and its funder's series (unpaid: nothing)."""
+    """A gift's money changed: recount its month in the initiative's figures and in its funder's
+    series (unpaid: nothing)."""
     if paid_at is None:
         return
-
-    def work() -> None:
-        build.update_gift_month(initiative_id, paid_at)
-        build.rebuild_funder_series(initiative_id, user_id, organisation_id)
-
-    update({initiative_id}, work)
+    update(
+        {initiative_id}, lambda: build.update_gift(initiative_id, user_id, organisation_id, paid_at)
+    )
 
 
 def on_inputs_changed(sender, *, initiative_id: int, **_facts) -> None:

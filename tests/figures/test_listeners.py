@@ -51,7 +51,7 @@ def test_a_failing_figure_update_keeps_the_payment_and_marks_the_initiative_stal
     def broken(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build, "update_gift_month", broken)
+    monkeypatch.setattr(build, "update_gift", broken)
     gift = paid_gift(initiative, 25_00, date(2025, 6, 1))
 
     assert db.session.get(Contribution, gift.id).status == ContributionStatus.PAID  # kept
