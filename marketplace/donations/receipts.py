@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import User
 from marketplace.donations.models import Contribution
@@ -103,8 +104,18 @@ def send_receipt(contribution_id: int) -> bool:
         .where(Contribution.id == contribution_id, Contribution.receipt_sent_at.is_(None))
         .where(Contribution.paid_at.is_not(None))
         .values(receipt_sent_at=utcnow())
+        .execution_options(synchronize_session=False)  # the gift is read afresh just below
     ).rowcount
-    contribution = db.session.get(Contribution, contribution_id) if claimed else None
+    contribution = (
+        db.session.get(
+            Contribution,
+            contribution_id,
+            options=[joinedload(Contribution.initiative), joinedload(Contribution.user)],
+            populate_existing=True,
+        )
+        if claimed
+        else None
+    )  # the mail needs its initiative and donor: one query, not three
     if contribution is None or not contribution.donor_email:
         db.session.commit()
         return False

@@ -38,6 +38,7 @@ from marketplace.donations.models import (
     ContributionStatus,
     EventKind,
     Flag,
+    RecurringGift,
     can_transition,
 )
 from marketplace.donations.providers import get_provider
@@ -69,6 +70,7 @@ class ApplyResult:
     changed: bool = False
     newly_paid: bool = False
     flagged: bool = False
+    recurring_gift_id: int | None = None  # read under the lock: no reload after the commit
 
 
 def lock_contribution(contribution_id: int) -> Contribution | None:
@@ -121,6 +123,7 @@ def _apply_payment_status(
         db.session.rollback()
         raise NotFound()
     before = _status_and_money(contribution)
+    result.recurring_gift_id = contribution.recurring_gift_id
     ledger = Ledger(contribution, source)
     contribution.checked_at = utcnow()
     if payment.reference and not contribution.provider_reference:
@@ -277,9 +280,10 @@ def after_apply(result: ApplyResult) -> None:
     if not result.newly_paid:
         return
     send_receipt(result.contribution_id)
-    contribution = db.session.get(Contribution, result.contribution_id)
-    gift = contribution.recurring_gift if contribution else None
-    if gift is not None and gift.first_contribution_id == contribution.id:
+    if result.recurring_gift_id is None:  # a one-off gift: nothing to load
+        return
+    gift = db.session.get(RecurringGift, result.recurring_gift_id)
+    if gift is not None and gift.first_contribution_id == result.contribution_id:
         try:
             recurring.activate_recurring_gift(gift.id)
         except ServiceUnavailable:
