@@ -3,10 +3,11 @@
 Two ways, with the same result:
 - `rebuild_initiatives`: every month of some initiatives from all their sources (after a report
   review, a declared input, a proxy change; nightly for all, and for initiatives marked stale);
-- `update_gift_month`: the one month a gift was paid in, from the gifts of that month only, so a
-  payment costs the same for an initiative with 100 or 150,000 gifts.
+- `gift_month.update_gift`: the one month a gift was paid in, from the gifts of that month only,
+  so a payment costs the same for an initiative with 100 or 150,000 gifts.
 Both then rewrite the initiative's running totals (`InitiativeSeries`) from its monthly rows.
-Funder series are rebuilt per funder (`rebuild_funder_series`) or per initiative.
+`update_gift` also recounts that month in the gift's funder's series; here funder series are
+rebuilt in full per funder (`rebuild_funder_series`) or per initiative.
 
 Callers own the transaction. Each function takes a transaction-level advisory lock per
 initiative on PostgreSQL first (rows are rebuilt by delete + insert or read-then-write, which two
@@ -19,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import accumulate
 
-from sqlalchemy import Date, and_, cast, delete, func, select, update
+from sqlalchemy import Date, and_, cast, delete, func, select
 
 from marketplace.db import advisory_xact_locks, bulk_insert
 from marketplace.donations.models import Contribution
@@ -40,7 +41,6 @@ from marketplace.initiatives.models import Initiative
 from marketplace.investments.inputs import invested_cents_by_month
 from marketplace.timeutil import (
     amsterdam_month,
-    amsterdam_month_bounds,
     as_utc,
     month_start,
     months_between,
@@ -169,84 +169,8 @@ def rebuild_initiatives(initiative_ids: Iterable[int]) -> set[int]:
         db.session.execute(delete(InitiativeMonth).where(InitiativeMonth.initiative_id.in_(chunk)))
         rows = [row for i, by_month in gathered.items() for row in _month_rows(i, by_month)]
         bulk_insert(InitiativeMonth.__table__, rows)
-        _store_series(chunk, rows)
+        store_series(chunk, rows)
     return set(ids)
-
-
-# --- one month of gifts -----------------------------------------------------------------------
-
-
-def update_gift(
-    initiative_id: int, user_id: int | None, organisation_id: int | None, paid_at: datetime
-) -> None:
-    """A gift paid at `paid_at` changed: recount its month in the initiative's figures and in its
-    funder's series (one advisory lock for both; the cost does not grow with the gifts)."""
-    lock_initiatives([initiative_id])
-    _update_gift_month(initiative_id, paid_at)
-    _update_funder_month(initiative_id, user_id, organisation_id, paid_at)
-
-
-def update_gift_month(initiative_id: int, paid_at: datetime) -> None:
-    """Recount the net paid gifts of the month `paid_at` falls in, then the running totals."""
-    lock_initiatives([initiative_id])
-    _update_gift_month(initiative_id, paid_at)
-
-
-def _update_gift_month(initiative_id: int, paid_at: datetime) -> None:
-    month = amsterdam_month(paid_at)
-    low, high = amsterdam_month_bounds(month)
-    count, cents = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Contribution.net_cents), 0)).where(
-            Contribution.initiative_id == initiative_id,
-            Contribution.paid_at >= low,
-            Contribution.paid_at < high,
-        )
-    ).one()
-    rows = [
-        dict(row._mapping)
-        for row in db.session.execute(
-            select(*InitiativeMonth.__table__.columns)
-            .where(InitiativeMonth.initiative_id == initiative_id)
-            .order_by(InitiativeMonth.month)
-        )
-    ]
-    current = next((row for row in rows if row["month"] == month), None)
-    table = InitiativeMonth.__table__
-    if current is not None:
-        current["platform_cents"] = int(cents)
-        db.session.execute(
-            update(table)
-            .where(table.c.initiative_id == initiative_id, table.c.month == month)
-            .values(platform_cents=int(cents))
-        )
-    elif count:
-        earlier = [row["evidence_level"] for row in rows if row["month"] < month]
-        current = {
-            "initiative_id": initiative_id,
-            "month": month,
-            **dict.fromkeys(INPUT_COLUMNS, 0),
-            "platform_cents": int(cents),
-            **{f"value_{kind}": ZERO for kind in VALUE_KINDS},
-            "evidence_level": earlier[-1] if earlier else None,
-        }
-        db.session.execute(table.insert(), [current])
-        rows = sorted([*rows, current], key=lambda row: row["month"])
-    _replace_series(initiative_id, rows)
-
-
-def _replace_series(initiative_id: int, month_rows: Sequence[dict]) -> None:
-    """`_store_series` for one initiative in one statement when its row exists (an UPDATE)."""
-    row = series_row(initiative_id, month_rows)
-    if row is None:
-        _store_series([initiative_id], month_rows)
-        return
-    table = InitiativeSeries.__table__
-    values = {name: value for name, value in row.items() if name != "initiative_id"}
-    updated = db.session.execute(
-        update(table).where(table.c.initiative_id == initiative_id).values(**values)
-    ).rowcount
-    if not updated:
-        db.session.execute(table.insert(), [row])
 
 
 # --- running totals ---------------------------------------------------------------------------
@@ -285,7 +209,7 @@ def series_row(initiative_id: int, months: Sequence[dict]) -> dict | None:
     }
 
 
-def _store_series(ids: Sequence[int], month_rows: Sequence[dict]) -> None:
+def store_series(ids: Sequence[int], month_rows: Sequence[dict]) -> None:
     """Replace the series rows of `ids` with those built from their (sorted) monthly rows."""
     per_initiative: dict[int, list[dict]] = defaultdict(list)
     for row in month_rows:
@@ -309,7 +233,7 @@ def funder_key(initiative_id, user_id, organisation_id) -> tuple | None:
     return None
 
 
-def _of_funder(model, key: tuple):
+def of_funder(model, key: tuple):
     """The rows of `model` (contributions or funder series) belonging to one funder key."""
     initiative_id, person, organisation = key
     if organisation is not None:
@@ -339,7 +263,7 @@ def funder_series_row(initiative_id, user_id, organisation_id, paid: list[tuple]
     }
 
 
-def _rebuild_funders(gifts_scope, series_scope) -> None:
+def rebuild_funders(gifts_scope, series_scope) -> None:
     gifts = db.session.execute(
         select(
             Contribution.initiative_id,
@@ -370,90 +294,7 @@ def rebuild_funder_series(initiative_id: int, user_id: int | None, organisation_
     if key is None:
         return
     lock_initiatives([initiative_id])
-    _rebuild_funders(_of_funder(Contribution, key), _of_funder(FunderSeries, key))
-
-
-def _update_funder_month(
-    initiative_id: int, user_id: int | None, organisation_id: int | None, paid_at: datetime
-) -> None:
-    """Recount one funder's net paid gifts in the month of `paid_at`, and rewrite the running
-    totals of their series from that month on; the caller holds the initiative's lock.
-
-    Idempotent like the full rebuild (`rebuild_funder_series`), which it falls back to when the
-    series row is missing or the month has no paid gift left (a purged gift may move the first
-    or last month): a gift's month and funder are fixed once paid, so the other months stand.
-    """
-    key = funder_key(initiative_id, user_id, organisation_id)
-    if key is None:
-        return
-    low, high = amsterdam_month_bounds(amsterdam_month(paid_at))
-    count, cents, earliest, latest = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(Contribution.net_cents), 0),
-            func.min(Contribution.paid_at),
-            func.max(Contribution.paid_at),
-        ).where(
-            _of_funder(Contribution, key), Contribution.paid_at >= low, Contribution.paid_at < high
-        )
-    ).one()
-    table = FunderSeries.__table__
-    row = db.session.execute(
-        select(
-            table.c.id, table.c.first_month, table.c.given_cents, table.c.first_paid_at,
-            table.c.last_paid_at,
-        ).where(_of_funder(FunderSeries, key), table.c.kind == FunderSeries.GIFT)
-    ).first()  # fmt: skip
-    if row is None or not count:
-        _rebuild_funders(_of_funder(Contribution, key), _of_funder(FunderSeries, key))
-        return
-    db.session.execute(
-        update(table)
-        .where(table.c.id == row.id)
-        .values(
-            **with_month(
-                row.first_month, row.given_cents, as_utc(row.first_paid_at),
-                as_utc(row.last_paid_at), int(cents), as_utc(earliest), as_utc(latest),
-            )
-        )
-    )  # fmt: skip
-
-
-def with_month(
-    first_month: date,
-    given: Sequence[int],
-    first_paid_at: datetime,
-    last_paid_at: datetime,
-    month_cents: int,
-    month_first: datetime,
-    month_last: datetime,
-) -> dict:
-    """A funder series (first month, running totals, first and last payment) with the month of
-    `month_first`..`month_last` recounted to `month_cents`: the months before it keep their
-    totals, the later ones move by the difference. The recounted month is the truth for its own
-    payments, so it may replace the first or last payment when it holds the first or last month.
-    """
-    month = amsterdam_month(month_first)
-    last_month = amsterdam_month(last_paid_at)
-    new_first = min(first_month, month)
-    monthly: dict[int, int] = defaultdict(int)
-    offset = months_between(new_first, first_month)
-    previous = 0
-    for index, total in enumerate(given):
-        monthly[offset + index] = int(total) - previous
-        previous = int(total)
-    monthly[months_between(new_first, month)] = month_cents
-    end = months_between(new_first, max(last_month, month))
-    if month <= first_month:
-        first_paid_at = month_first
-    if month >= last_month:
-        last_paid_at = month_last
-    return {
-        "first_month": new_first,
-        "given_cents": list(accumulate(monthly.get(index, 0) for index in range(end + 1))),
-        "first_paid_at": first_paid_at,
-        "last_paid_at": last_paid_at,
-    }
+    rebuild_funders(of_funder(Contribution, key), of_funder(FunderSeries, key))
 
 
 def rebuild_initiative_funders(initiative_ids: Iterable[int]) -> None:
@@ -461,7 +302,7 @@ def rebuild_initiative_funders(initiative_ids: Iterable[int]) -> None:
     ids = sorted(set(initiative_ids))
     lock_initiatives(ids)
     for chunk in chunks(ids):
-        _rebuild_funders(
+        rebuild_funders(
             Contribution.initiative_id.in_(chunk), FunderSeries.initiative_id.in_(chunk)
         )
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from marketplace import signals
-from marketplace.figures import build, invested, time_given
+from marketplace.figures import build, gift_month, invested, time_given
 from marketplace.figures.refresh import update
 from marketplace.impact.models import ReportStatus
 
@@ -38,7 +38,8 @@ def on_contribution_changed(
     if paid_at is None:
         return
     update(
-        {initiative_id}, lambda: build.update_gift(initiative_id, user_id, organisation_id, paid_at)
+        {initiative_id},
+        lambda: gift_month.update_gift(initiative_id, user_id, organisation_id, paid_at),
     )
 
 

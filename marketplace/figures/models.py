@@ -102,9 +102,10 @@ class FunderSeries(db.Model):
 
     The funder is an organisation (gifts on its behalf) or a person (their own gifts, without an
     organisation). `kind` says what the funder put in: `gift` (the paid gifts described here);
-    other kinds of holdings (investments, volunteer time) keep rows of their own kind. Rebuilt
-    from that funder's paid contributions whenever one of them changes
-    (`figures.build.rebuild_funder_series`), so a portfolio reads one row per holding. Element n
+    other kinds of holdings (investments, volunteer time) keep rows of their own kind. When one
+    of that funder's paid contributions changes, its month is recounted and the later totals move
+    (`figures.gift_month.update_gift`; in full: `figures.build.rebuild_funder_series`), so a
+    portfolio reads one row per holding. Element n
     of `given_cents` is the total up to and including month n after `first_month`, up to the
     month of the last gift.
     """

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from marketplace.donations.models import Contribution, ContributionStatus
 from marketplace.extensions import db
-from marketplace.figures import build, refresh
+from marketplace.figures import build, gift_month, refresh
 from marketplace.figures.models import InitiativeMonth, StaleFigures
 from marketplace.figures.read import raised_cents
 from tests.gifts import paid_gift, refund
@@ -51,7 +51,7 @@ def test_a_failing_figure_update_keeps_the_payment_and_marks_the_initiative_stal
     def broken(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(build, "update_gift", broken)
+    monkeypatch.setattr(gift_month, "update_gift", broken)
     gift = paid_gift(initiative, 25_00, date(2025, 6, 1))
 
     assert db.session.get(Contribution, gift.id).status == ContributionStatus.PAID  # kept
