@@ -61,9 +61,11 @@ def settle_source(
             provider=provider,
             payment_reference=payment_reference,
             account_id=account_id,
+            held_cents=0,
+            transferred_cents=0,
+            direct_cents=0,
         )
-        db.session.add(payout)
-        db.session.flush()
+        db.session.add(payout)  # inserted at the commit with its balances: no separate UPDATE
         first_key = f"{payout.source_kind.value}:{payout.source_id}:1"  # no rows to count yet
     else:
         payout = lock_payout(payout.id)
@@ -144,8 +146,9 @@ def record_event(
             select(func.count()).select_from(PayoutEvent).where(PayoutEvent.payout_id == payout.id)
         )
         key = f"{payout.source_kind.value}:{payout.source_id}:{count + 1}"
+    owner = {"payout_id": payout.id} if payout.id is not None else {"payout": payout}  # new
     event = PayoutEvent(
-        payout_id=payout.id,
+        **owner,
         key=key,
         kind=kind,
         held_delta=held,
