@@ -3,11 +3,16 @@ trivial /ping served the same way (werkzeug threaded server, same client pool) a
 
     createdb -h 127.0.0.1 -U postgres bench_webhooks
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks \
-        .venv/bin/python bench/webhooks.py [--payments 400] [--clients 8]
+        .venv/bin/python bench/webhooks.py [--payments 400] [--clients 8] \
+        [--initiatives 1] [--donors 1]
 
 Every webhook makes the app fetch the payment from the fake over HTTP, lock the contribution row
 and apply the answer (first delivery: paid + ledger row + receipt mail to instance/outbox;
 repeat deliveries: a replay, no change). Prints requests per second for each.
+
+By default every payment is one donor's gift to one initiative (one campaign: the gifts queue on
+that initiative's figures lock); `--initiatives 300 --donors 1000` spreads them, seeded, over
+many, as a national platform's webhooks are.
 """
 
 import argparse
@@ -54,6 +59,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--payments", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--initiatives", type=int, default=1, help="gifts spread over so many")
+    parser.add_argument("--donors", type=int, default=1, help="gifts spread over so many")
     args = parser.parse_args()
     database = os.environ.get(
         "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks"
@@ -74,7 +81,7 @@ def main() -> None:
             }
         )
         app.add_url_rule("/ping", "bench_ping", lambda: "pong")
-        payment_ids = prepare(app, mollie, args.payments)
+        payment_ids = prepare(app, mollie, args.payments, args.initiatives, args.donors)
         with FakeServer(app) as server:
             ping = run(server.url + "/ping", [None] * args.payments, args.clients)
             first = run(
@@ -89,36 +96,50 @@ def main() -> None:
             paid = db.session.query(Contribution).filter_by(status=ContributionStatus.PAID).count()
     print(f"database       {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
     print(f"clients        {args.clients} concurrent, {args.payments} requests per run")
+    print(f"spread         {args.initiatives} initiative(s), {args.donors} donor(s)")
     print(f"/ping          {ping:8.0f} req/s  (ceiling: same server, trivial view)")
     print(f"webhook first  {first:8.0f} req/s  (fetch from fake + lock + paid + ledger + mail)")
     print(f"webhook replay {replay:8.0f} req/s  (fetch from fake + lock + no-op)")
     print(f"paid contributions: {paid} of {args.payments}; 503 answers retried: {len(RETRIES)}")
 
 
-def prepare(app, mollie, count: int) -> list[str]:
-    """Fresh schema, one donor, one initiative, `count` contributions paid at the fake."""
+def prepare(app, mollie, count: int, initiatives: int = 1, donors: int = 1) -> list[str]:
+    """Fresh schema; `count` contributions paid at the fake, each by one of `donors` donors to
+    one of `initiatives` initiatives (seeded: the same spread every run)."""
+    import random
+
     from sqlalchemy import text
 
-    from marketplace.accounts.services import create_user
+    from marketplace.accounts.models import User
+    from marketplace.accounts.passwords import hash_password
     from marketplace.donations.checkout import start_checkout
     from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
     from marketplace.money import format_cents
 
+    rng = random.Random(5)
     with app.app_context():
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
             connection.execute(text("CREATE SCHEMA public"))
         db.create_all()
-        donor = create_user("bench@example.org", "bench-password-123", "Bench Donor")
-        initiative = Initiative(
-            slug="bench", name="Bench", theme=Theme.CARE, municipality="Utrecht",
-            status=InitiativeStatus.PUBLISHED, funding_goal_cents=10**9,
-        )  # fmt: skip
-        db.session.add(initiative)
+        secret = hash_password("bench-password-123")  # once: slow on purpose
+        people = [
+            User(email=f"bench{n}@example.org", name=f"Bench donor {n}", password_hash=secret)
+            for n in range(donors)
+        ]
+        places = [
+            Initiative(
+                slug=f"bench-{n}", name=f"Bench {n}", theme=Theme.CARE, municipality="Utrecht",
+                status=InitiativeStatus.PUBLISHED, funding_goal_cents=10**9,
+            )
+            for n in range(initiatives)
+        ]  # fmt: skip
+        db.session.add_all([*people, *places])
         db.session.commit()
         ids = []
         with app.test_request_context():
             for n in range(count):
+                donor, initiative = rng.choice(people), rng.choice(places)
                 contribution = start_checkout(
                     donor, initiative.id, format_cents(1000 + n)
                 )  # distinct gifts
