@@ -235,13 +235,14 @@ def refresh_indices(names=None) -> list[str]:
 def mark_stale(initiative_ids) -> None:
     """Note initiatives whose quote must be rebuilt (by `refresh_stale`), and commit."""
     ids = {int(i) for i in initiative_ids}
-    without_waiting_for_disk()
     known = set(
         db.session.scalars(
             select(StaleQuote.initiative_id).where(StaleQuote.initiative_id.in_(ids))
         )
     )
-    db.session.add_all(StaleQuote(initiative_id=i) for i in sorted(ids - known))
+    if ids - known:  # already marked (a burst of gifts to one initiative): nothing to write
+        without_waiting_for_disk()
+        db.session.add_all(StaleQuote(initiative_id=i) for i in sorted(ids - known))
     db.session.commit()
 
 
