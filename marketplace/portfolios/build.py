@@ -178,7 +178,7 @@ def _holding(row: HoldingRow, aligned: Aligned, as_of: date, facts: LiveFacts, g
         social_return=attribution.social_return(attributed, given_cents) if accepted else None,
         by_value_kind={
             kind: attribution.attributed_value(given_cents, inputs_cents, value)
-            for kind, value in row.kinds_at(as_of).items()
+            for kind, value in row.kinds.items()
         },
         inputs_cents=inputs_cents,
         initiative_value=initiative_value,
@@ -207,11 +207,14 @@ def build_portfolio(
     only when asked for (`with_holding_series`, or later with `holding_series`). `facts` are the
     live facts when the caller has read them already.
     """
-    rows = holding_rows(funder)
     if months is None:
+        as_of = month_start(last or current_month())  # where the period ends, from gifts or not
+        rows = holding_rows(funder, as_of)
         months = period_months(first, last, (row.gifts_from for row in rows.values()))
-    months = [month_start(m) for m in months]
-    as_of = months[-1] if months else month_start(last or current_month())
+    else:
+        months = [month_start(m) for m in months]
+        as_of = months[-1] if months else month_start(last or current_month())
+        rows = holding_rows(funder, as_of)
     held = sorted(key for key, row in rows.items() if row.gifts_from <= as_of)
     if facts is None:
         facts = live_facts(funder, {kind for _i, kind in held}, as_of)
@@ -257,7 +260,7 @@ def holding_series(portfolio: Portfolio, holding: Holding) -> list[attribution.S
     """One holding's monthly series over the portfolio's months (one query)."""
     if not portfolio.months:
         return []
-    row = holding_rows(portfolio.funder, holding.initiative.id).get(
+    row = holding_rows(portfolio.funder, None, holding.initiative.id).get(
         (holding.initiative.id, holding.kind)
     )
     aligned = align(row, Months.of(portfolio.months)) if row else None
