@@ -25,7 +25,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from marketplace import create_app
 from marketplace.accounts.models import Role
 from marketplace.accounts.services import create_api_token, create_user
-from marketplace.extensions import db
+from marketplace.extensions import cache, db
 from marketplace.initiatives.models import Initiative, InitiativeStatus, Theme
 from tests.fakes import fake_pdok
 
@@ -275,3 +275,13 @@ def auth_headers():
         return {"Authorization": f"Bearer {plaintext}"}
 
     return headers_for
+
+
+@pytest.fixture
+def in_process_cache(app):
+    """The real in-process cache for the test (the suite's app runs without one)."""
+    cache.init_app(app, config={**app.config, "CACHE_TYPE": "SimpleCache"})
+    cache.clear()
+    yield cache
+    cache.clear()
+    cache.init_app(app, config={**app.config, "CACHE_TYPE": "NullCache"})

@@ -13,11 +13,11 @@ class QueryCounter:
         self.count += 1
 
 
-def count_queries(client, path) -> int:
+def count_queries(client, path, **request) -> int:
     counter = QueryCounter()
     event.listen(db.engine, "before_cursor_execute", counter)
     try:
-        response = client.get(path)
+        response = client.get(path, **request)
     finally:
         event.remove(db.engine, "before_cursor_execute", counter)
     assert response.status_code == 200

@@ -10,20 +10,15 @@ from flask_wtf.csrf import validate_csrf
 
 from marketplace import pagecache
 from marketplace.accounts.services import create_api_token
-from marketplace.extensions import cache, db
+from marketplace.extensions import db
 from marketplace.initiatives.models import Initiative
 from marketplace.pagecache import TOKEN_PLACEHOLDER, bump
 from tests.gifts import paid_gift
 
 
 @pytest.fixture(autouse=True)
-def page_cache(app):
-    """The real in-process cache for these tests (the suite's app runs without one)."""
-    cache.init_app(app, config={**app.config, "CACHE_TYPE": "SimpleCache"})
-    cache.clear()
-    yield cache
-    cache.clear()
-    cache.init_app(app, config={**app.config, "CACHE_TYPE": "NullCache"})
+def page_cache(in_process_cache):
+    return in_process_cache
 
 
 def rename_behind_the_services_back(initiative, name):

@@ -1,10 +1,11 @@
 """JSON API for portfolios: your own, and your organisations' (members only, else 404)."""
 
-from flask import jsonify
+from flask import current_app
 from flask_smorest import Blueprint
 
 from marketplace.api.auth import require_api_user
 from marketplace.portfolios import build, periods
+from marketplace.portfolios.cached import cached_answer
 from marketplace.portfolios.exports import portfolio_json
 from marketplace.portfolios.schemas import PortfolioQuerySchema, PortfolioSchema
 
@@ -18,12 +19,20 @@ SECURITY = [{"bearerAuth": []}]
 
 
 def _answer(funder, query):
-    """The portfolio as JSON; already plain strings, so it skips a second (slow) schema dump."""
+    """The portfolio as JSON; already plain strings, so it skips a second (slow) schema dump.
+    Kept while nothing it shows changes (`portfolios.cached`)."""
     first, last = periods.months_for_period(query["period"], query["from_"], query["to"])
-    portfolio = build.build_portfolio(
-        funder, first=first, last=last, with_holding_series=query["holding_series"]
-    )
-    return jsonify(portfolio_json(portfolio, with_holding_series=query["holding_series"]))
+    with_series = query["holding_series"]
+
+    def produce(facts) -> str:
+        portfolio = build.build_portfolio(
+            funder, first=first, last=last, with_holding_series=with_series, facts=facts
+        )
+        data = portfolio_json(portfolio, with_holding_series=with_series)
+        return current_app.json.response(data).get_data(as_text=True)
+
+    body, _facts = cached_answer(funder, first, last, ("json", with_series), produce)
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
 @blp.route("/portfolio")

@@ -71,6 +71,18 @@ class Holding:
 
 
 @dataclass(frozen=True)
+class LiveFacts:
+    """What a portfolio shows beside the shared figures, read anew for every answer: the monthly
+    gifts running, the money side of investments (it moves with the date), the hours given and
+    the initiatives followed. A few small queries; `portfolios.cached` keys answers on them."""
+
+    running: frozenset[int] = frozenset()
+    money: dict[tuple, InvestmentHolding] = field(default_factory=dict)
+    hours: dict[int, Decimal] = field(default_factory=dict)
+    watchlist: list[InitiativeRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class PortfolioPoint:
     month: date
     given_cents: int
@@ -114,6 +126,19 @@ def organisation_portfolio_owner(org_id, user) -> Organisation:
     return require_member(org_id, user)
 
 
+def live_facts(funder: Funder, kinds: set[str], as_of: date) -> LiveFacts:
+    """The live facts of a funder holding `kinds` (gift, time, loan, ...) as at `as_of`."""
+    watchlist = initiatives_followed(funder)
+    if not kinds:
+        return LiveFacts(watchlist=watchlist)
+    return LiveFacts(
+        running=frozenset(running_monthly(funder)),
+        money=_investments(funder, as_of) if kinds - {GIFT, FunderSeries.TIME} else {},
+        hours=_hours(funder) if FunderSeries.TIME in kinds else {},
+        watchlist=watchlist,
+    )
+
+
 def _series_points(months, aligned: Aligned) -> list[attribution.SeriesPoint]:
     """A holding's monthly attribution from its aligned running totals."""
     points = []
@@ -136,7 +161,7 @@ def _series_points(months, aligned: Aligned) -> list[attribution.SeriesPoint]:
     return points
 
 
-def _holding(row: HoldingRow, aligned: Aligned, as_of: date, running, groups, money) -> Holding:
+def _holding(row: HoldingRow, aligned: Aligned, as_of: date, facts: LiveFacts, groups) -> Holding:
     given_cents, inputs_cents = aligned.given[-1], aligned.inputs[-1]
     initiative_value = euros(aligned.value_units[-1])
     attributed = attribution.attributed_value(given_cents, inputs_cents, initiative_value)
@@ -147,13 +172,13 @@ def _holding(row: HoldingRow, aligned: Aligned, as_of: date, running, groups, mo
         given_cents=given_cents,
         first_gift_at=row.first_paid_at,
         last_gift_at=row.last_paid_at,
-        monthly_running=row.kind == GIFT and row.initiative.id in running,
+        monthly_running=row.kind == GIFT and row.initiative.id in facts.running,
         share=attribution.share(given_cents, inputs_cents),
         attributed_value=attributed,
         social_return=attribution.social_return(attributed, given_cents) if accepted else None,
         by_value_kind={
             kind: attribution.attributed_value(given_cents, inputs_cents, value)
-            for kind, value in row.kinds_at(as_of).items()
+            for kind, value in row.kinds.items()
         },
         inputs_cents=inputs_cents,
         initiative_value=initiative_value,
@@ -161,7 +186,7 @@ def _holding(row: HoldingRow, aligned: Aligned, as_of: date, running, groups, mo
         size_band=band,
         comparison=groups.get((row.initiative.theme.value, band)),
         kind=row.kind,
-        investment=money.get(row.key),
+        investment=facts.money.get(row.key),
     )
 
 
@@ -173,25 +198,29 @@ def build_portfolio(
     last: date | None = None,
     with_comparison: bool = True,
     with_holding_series: bool = False,
+    facts: LiveFacts | None = None,
 ) -> Portfolio:
     """Holdings (as at the last month), totals and the monthly series of a funder's portfolio.
 
     `months` (ascending first-of-month dates) or `first`/`last` select the period; by default it
     runs from the month of the first gift to the current month. Per-holding series are computed
-    only when asked for (`with_holding_series`, or later with `holding_series`).
+    only when asked for (`with_holding_series`, or later with `holding_series`). `facts` are the
+    live facts when the caller has read them already.
     """
-    rows = holding_rows(funder)
     if months is None:
+        as_of = month_start(last or current_month())  # where the period ends, from gifts or not
+        rows = holding_rows(funder, as_of)
         months = period_months(first, last, (row.gifts_from for row in rows.values()))
-    months = [month_start(m) for m in months]
-    as_of = months[-1] if months else month_start(last or current_month())
+    else:
+        months = [month_start(m) for m in months]
+        as_of = months[-1] if months else month_start(last or current_month())
+        rows = holding_rows(funder, as_of)
     held = sorted(key for key, row in rows.items() if row.gifts_from <= as_of)
-    running = running_monthly(funder) if held else set()
+    if facts is None:
+        facts = live_facts(funder, {kind for _i, kind in held}, as_of)
     groups = peer_groups() if (held and with_comparison) else {}
-    money = _investments(funder, as_of) if any(kind != GIFT for _i, kind in held) else {}
 
     holdings: list[Holding] = []
-    hours: dict[int, Decimal] = {}
     total_given = [0] * len(months)
     total_units = [ZERO] * len(months)  # attributed value in 1/10,000 euro, summed
     steps = Months.of(months) if months else None
@@ -200,16 +229,15 @@ def build_portfolio(
         aligned = align(row, steps)
         total_given = list(map(add, total_given, aligned.given))
         total_units = list(map(add, total_units, _attributed_units(aligned)))
-        holding = _holding(row, aligned, as_of, running, groups, money)
+        holding = _holding(row, aligned, as_of, facts, groups)
         if row.kind == FunderSeries.TIME:
-            hours = hours or _hours(funder)
-            holding.hours = hours.get(row.initiative.id)
+            holding.hours = facts.hours.get(row.initiative.id)
         if with_holding_series:
             holding.series = _series_points(months, aligned)
         holdings.append(holding)
     # Each term is value × given / inputs, 10^4 times larger; scaling the sums back is exact.
     total_value = [t.scaleb(-UNITS_PER_EURO_EXPONENT) if t else t for t in total_units]
-    return _portfolio(funder, months, holdings, total_given, total_value)
+    return _portfolio(funder, months, holdings, total_given, total_value, facts.watchlist)
 
 
 def _hours(funder: Funder) -> dict[int, Decimal]:
@@ -232,7 +260,7 @@ def holding_series(portfolio: Portfolio, holding: Holding) -> list[attribution.S
     """One holding's monthly series over the portfolio's months (one query)."""
     if not portfolio.months:
         return []
-    row = holding_rows(portfolio.funder, holding.initiative.id).get(
+    row = holding_rows(portfolio.funder, None, holding.initiative.id).get(
         (holding.initiative.id, holding.kind)
     )
     aligned = align(row, Months.of(portfolio.months)) if row else None
@@ -247,7 +275,7 @@ def _investments(funder: Funder, as_of: date) -> dict[tuple, InvestmentHolding]:
     return investment_holdings(funder.id, None, end)
 
 
-def _portfolio(funder, months, holdings, total_given, total_value) -> Portfolio:
+def _portfolio(funder, months, holdings, total_given, total_value, watchlist) -> Portfolio:
     holdings.sort(key=lambda h: (-h.given_cents, h.initiative.name, h.kind))
     return Portfolio(
         funder=funder,
@@ -260,7 +288,7 @@ def _portfolio(funder, months, holdings, total_given, total_value) -> Portfolio:
             )
             for month, given, value in zip(months, total_given, total_value, strict=True)
         ],
-        watchlist=initiatives_followed(funder),
+        watchlist=watchlist,
     )
 
 

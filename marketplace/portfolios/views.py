@@ -10,6 +10,7 @@ import flask_babel
 from flask import Blueprint, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from marketplace import tables
 from marketplace.accounts.forms import EmptyForm
@@ -20,6 +21,7 @@ from marketplace.investments.models import OfferStatus
 from marketplace.money import format_euros, format_money
 from marketplace.numbers import format_fraction_percent, format_number
 from marketplace.portfolios import build, downloads, exports, periods
+from marketplace.portfolios.cached import cached_answer
 from marketplace.portfolios.downloads import holding_kind_label
 
 bp = Blueprint("portfolios", __name__)
@@ -42,11 +44,33 @@ def _period():
 
 def _portfolio_page(funder, organisation=None):
     first, last, period = _period()
-    portfolio = build.build_portfolio(funder, first=first, last=last)
-    fmt = PageFormat()
+    period_args = _period_args(organisation)
+
+    def figures_html(facts) -> str:
+        portfolio = build.build_portfolio(funder, first=first, last=last, facts=facts)
+        fmt = PageFormat()
+        return render_template(
+            "portfolios/_figures.html",
+            portfolio=portfolio,
+            organisation=organisation,
+            chart_json=json.dumps(exports.chart_data(portfolio)),
+            period_args=period_args,
+            value_kind_labels=VALUE_KIND_CHOICES,
+            fmt=fmt,
+            rows=holding_rows(portfolio, organisation, fmt),
+        )
+
+    parts = (
+        "page",
+        babel_locale_name(),
+        str(flask_babel.get_timezone()),
+        sorted(period_args.items()),
+    )
+    figures, facts = cached_answer(funder, first, last, parts, figures_html)
     return render_template(
         "portfolios/portfolio.html",
-        portfolio=portfolio,
+        figures=Markup(figures),  # noqa: S704 (rendered by our own template, escaped there)
+        watchlist=facts.watchlist,
         organisation=organisation,
         period=period,
         periods=[
@@ -55,14 +79,8 @@ def _portfolio_page(funder, organisation=None):
             ("60m", _("5 years")),
             ("all", _("All")),
         ],
-        chart_json=json.dumps(exports.chart_data(portfolio)),
         base_args=_base_args(organisation),
-        period_args=_period_args(organisation),
-        value_kind_labels=VALUE_KIND_CHOICES,
-        position_labels=position_labels(),
         button_form=EmptyForm(),
-        fmt=fmt,
-        rows=holding_rows(portfolio, organisation, fmt),
     )
 
 

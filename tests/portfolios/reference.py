@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from marketplace.community.follows import InitiativeRef
+from marketplace.community.follows import InitiativeRef, initiatives_followed
 from marketplace.donations.models import Contribution
 from marketplace.exchange import indices
 from marketplace.exchange.peers import peer_groups
@@ -140,4 +140,6 @@ def build_portfolio_reference(funder, *, months=None, first=None, last=None,
                 months,
             )
         holdings.append(holding)
-    return _portfolio(funder, months, holdings, total_given, total_value)
+    return _portfolio(
+        funder, months, holdings, total_given, total_value, initiatives_followed(funder)
+    )
