@@ -9,6 +9,8 @@ from marketplace.accounts.services import user_for_api_token
 from marketplace.errors import NotAllowed
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer"}
+# `@blp.doc(security=BEARER)`: the endpoint takes the token of the scheme registered above.
+BEARER = [{"bearerAuth": []}]
 
 
 class TokenRequired(Unauthorized):

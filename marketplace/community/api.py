@@ -3,7 +3,7 @@
 from flask import url_for
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.community import follows, updates
 from marketplace.community.feed import feed_page
 from marketplace.community.schemas import (
@@ -19,7 +19,6 @@ from marketplace.text import render_markdown
 blp = Blueprint(
     "api_community", __name__, url_prefix="/api/v1", description="Following, updates and the feed"
 )
-BEARER = [{"bearerAuth": []}]
 
 
 @blp.route("/follows")

@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.api.schemas import page_envelope
 from marketplace.donations import checkout, queries
 from marketplace.donations.schemas import (
@@ -27,7 +27,7 @@ def checkout_rate_limit() -> str:
 @blp.response(201, DonationSchema)
 @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="CHECKOUT_RATE_LIMIT reached")
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="The provider is unreachable")
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def create_donation(data):
     """Start a gift (`amount`, optional `tip` for the platform on top); send the donor to
     `checkout_url`. The answer shows `amount`, `tip` and `fee` apart. 422 when a tip or the
@@ -51,7 +51,7 @@ def create_donation(data):
 @blp.route("")
 @blp.arguments(DonationQuerySchema, location="query")
 @blp.response(200, DonationPageSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def list_donations(query):
     """Your own donations, newest first."""
     user = require_api_user()
@@ -61,7 +61,7 @@ def list_donations(query):
 
 @blp.route("/<int:donation_id>")
 @blp.response(200, DonationSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def get_donation(donation_id: int):
     """One of your own donations (anybody else's: 404)."""
     user = require_api_user()

@@ -3,7 +3,7 @@
 from flask import url_for
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.events import events, rsvps
 from marketplace.events.schemas import (
     EventInputSchema,
@@ -17,7 +17,6 @@ from marketplace.text import render_markdown
 blp = Blueprint(
     "api_events", __name__, url_prefix="/api/v1", description="Events, RSVPs and check-in"
 )
-SECURITY = [{"bearerAuth": []}]
 
 
 def event_json(event, counts: events.Counts, distance_km: float | None = None) -> dict:
@@ -74,7 +73,7 @@ def list_events(query):
 @blp.route("/events", methods=["POST"])
 @blp.arguments(EventInputSchema)
 @blp.response(201, EventSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_event(data):
     """Organise an event for an initiative or organisation you belong to (neither: the platform,
     administrators only)."""
@@ -94,7 +93,7 @@ def get_event(event_id: int):
 @blp.route("/events/<int:event_id>/rsvps", methods=["POST"])
 @blp.response(201, RsvpSchema)
 @blp.alt_response(200, schema=RsvpSchema, description="You had already RSVP'd: that RSVP.")
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_rsvp(event_id: int):
     """RSVP: going while places are free, else waitlisted; a ticket mail when going."""
     user = require_api_user()
@@ -104,7 +103,7 @@ def create_rsvp(event_id: int):
 
 @blp.route("/rsvps/<int:rsvp_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def delete_rsvp(rsvp_id: int):
     """Cancel your RSVP; a freed place goes to the first person on the waiting list."""
     user = require_api_user()
@@ -113,7 +112,7 @@ def delete_rsvp(rsvp_id: int):
 
 @blp.route("/rsvps/<int:rsvp_id>/check-in", methods=["POST"])
 @blp.response(200, RsvpSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def check_in(rsvp_id: int):
     """Check a person in (the event's organisers only)."""
     user = require_api_user()

@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import api_user_or_anonymous, require_admin, require_api_user
+from marketplace.api.auth import BEARER, api_user_or_anonymous, require_admin, require_api_user
 from marketplace.errors import InvalidInput, NotAllowed
 from marketplace.impact import access, catalog, declarations, reports, review
 from marketplace.impact.schemas import (
@@ -26,7 +26,6 @@ from marketplace.impact.schemas import (
 from marketplace.initiatives.services import get_initiative
 
 blp = Blueprint("api_impact", __name__, url_prefix="/api/v1", description="Impact and SROI")
-BEARER = [{"bearerAuth": []}]
 
 
 # --- metric catalog -------------------------------------------------------------------------------

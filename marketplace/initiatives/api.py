@@ -2,7 +2,7 @@
 
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import api_user_or_anonymous, require_api_user
+from marketplace.api.auth import BEARER, api_user_or_anonymous, require_api_user
 from marketplace.api.schemas import page_envelope
 from marketplace.initiatives import services
 from marketplace.initiatives.models import InitiativeStatus
@@ -37,7 +37,7 @@ def list_initiatives(query):
 @blp.route("", methods=["POST"])
 @blp.arguments(InitiativeInputSchema)
 @blp.response(201, InitiativeSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def create_initiative(data):
     """Create an initiative (draft); the caller becomes its owner."""
     user = require_api_user()
@@ -55,7 +55,7 @@ def get_initiative(initiative_id: int):
 @blp.route("/<int:initiative_id>", methods=["PATCH"])
 @blp.arguments(InitiativePatchSchema)
 @blp.response(200, InitiativeSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def patch_initiative(data, initiative_id: int):
     """Change fields or `status` (draft|published); owners and admins only."""
     user = require_api_user()

@@ -4,7 +4,7 @@ schedules and the instalments an owner records."""
 from flask import current_app
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import api_user_or_anonymous, require_admin, require_api_user
+from marketplace.api.auth import BEARER, api_user_or_anonymous, require_admin, require_api_user
 from marketplace.api.schemas import PaginationQuery, page_envelope
 from marketplace.extensions import limiter
 from marketplace.investments import offers, queries, repayments, subscribe, summaries
@@ -26,7 +26,6 @@ from marketplace.investments.serialize import offer_json, subscription_json
 from marketplace.money import format_cents
 
 blp = Blueprint("api_investments", __name__, url_prefix="/api/v1", description="Investments")
-SECURITY = [{"bearerAuth": []}]
 
 
 def checkout_rate_limit() -> str:
@@ -53,7 +52,7 @@ def list_offers(query):
 @blp.route("/offers", methods=["POST"])
 @blp.arguments(OfferInputSchema)
 @blp.response(201, OfferSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_offer(data):
     """Create an offer (draft) for an initiative you own."""
     user = require_api_user()
@@ -71,7 +70,7 @@ def get_offer(offer_id: int):
 @blp.route("/offers/<int:offer_id>", methods=["PATCH"])
 @blp.arguments(OfferPatchSchema)
 @blp.response(200, OfferSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def patch_offer(data, offer_id: int):
     """Change an offer; after approval the change needs approval again."""
     return _offer(offers.update_offer(require_api_user(), offer_id, data))
@@ -79,7 +78,7 @@ def patch_offer(data, offer_id: int):
 
 @blp.route("/offers/<int:offer_id>/submit", methods=["POST"])
 @blp.response(200, OfferSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def submit_offer(offer_id: int):
     """Ask an admin to approve the offer (its information sheet becomes a new version)."""
     return _offer(offers.submit_offer(require_api_user(), offer_id))
@@ -87,7 +86,7 @@ def submit_offer(offer_id: int):
 
 @blp.route("/offers/<int:offer_id>/approve", methods=["POST"])
 @blp.response(200, OfferSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def approve_offer(offer_id: int):
     """Approve a submitted offer (admins)."""
     return _offer(offers.approve_offer(require_admin(), offer_id))
@@ -97,7 +96,7 @@ def approve_offer(offer_id: int):
 @limiter.limit(checkout_rate_limit)
 @blp.arguments(SubscriptionInputSchema)
 @blp.response(201, SubscriptionSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_subscription(data, offer_id: int):
     """Subscribe with `amount` or `units`; send the investor to `checkout_url`. 403 without a
     passed knowledge test or simulation; 422 below the minimum, above the maximum or the room."""
@@ -118,7 +117,7 @@ def create_subscription(data, offer_id: int):
 @blp.route("/subscriptions")
 @blp.arguments(PaginationQuery, location="query")
 @blp.response(200, SubscriptionPageSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def list_subscriptions(query):
     """Your own subscriptions, newest first."""
     pagination = queries.subscriptions_of(require_api_user(), query["page"], query["per_page"])
@@ -127,7 +126,7 @@ def list_subscriptions(query):
 
 @blp.route("/subscriptions/<int:subscription_id>/revoke", methods=["POST"])
 @blp.response(200, SubscriptionSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def revoke_subscription(subscription_id: int):
     """Revoke in the four-day reflection period (everything is refunded); after it, 409."""
     return subscription_json(subscribe.revoke_subscription(require_api_user(), subscription_id))
@@ -145,7 +144,7 @@ def offer_schedule(query, offer_id: int):
 @blp.route("/offers/<int:offer_id>/repayments", methods=["POST"])
 @blp.arguments(RepaymentInputSchema)
 @blp.response(201, RepaymentSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def record_repayment(data, offer_id: int):
     """Record an instalment paid to the investors (the initiative's owners; anybody else: 404)."""
     user = require_api_user()

@@ -2,7 +2,7 @@
 
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.investments import protection
 from marketplace.investments.knowledge import load_test
 from marketplace.investments.profile_json import profile_json, simulation_json
@@ -18,12 +18,11 @@ from marketplace.investments.schemas import (
 blp = Blueprint(
     "api_investor", __name__, url_prefix="/api/v1/investor-profile", description="Investor profile"
 )
-SECURITY = [{"bearerAuth": []}]
 
 
 @blp.route("")
 @blp.response(200, InvestorProfileSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def get_profile():
     """Whether you may invest, and what is still missing (the test, the simulation)."""
     return profile_json(require_api_user())
@@ -31,7 +30,7 @@ def get_profile():
 
 @blp.route("/knowledge-test")
 @blp.response(200, KnowledgeTestSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def get_knowledge_test():
     """The entry knowledge test's questions and choices (without the answers), in your language."""
     user = require_api_user()
@@ -41,7 +40,7 @@ def get_knowledge_test():
 @blp.route("/knowledge-test", methods=["POST"])
 @blp.arguments(AnswersSchema)
 @blp.response(200, KnowledgeTestResultSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def take_knowledge_test(data):
     """Answer the test (`answers`: question id → choice id); every question comes back with the
     correct choice and an explanation. Retakes are allowed; a pass is valid two years."""
@@ -69,7 +68,7 @@ def take_knowledge_test(data):
 @blp.route("/loss-simulation", methods=["POST"])
 @blp.arguments(LossSimulationInputSchema)
 @blp.response(200, LossSimulationSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def loss_simulation(data):
     """Net worth = yearly net income + liquid assets − yearly commitments; 10% of it is what you
     could bear to lose."""

@@ -2,7 +2,7 @@
 
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.organisations import services
 from marketplace.organisations.schemas import (
     AcceptInputSchema,
@@ -20,7 +20,6 @@ blp = Blueprint(
     url_prefix="/api/v1/organisations",
     description="Organisations (foundations, impact investors, companies) and their staff",
 )
-SECURITY = [{"bearerAuth": []}]
 
 
 def organisation_json(org, role) -> dict:
@@ -36,7 +35,7 @@ def organisation_json(org, role) -> dict:
 
 @blp.route("")
 @blp.response(200, OrganisationSchema(many=True))
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def list_organisations():
     """The organisations you are a member of, with your role."""
     user = require_api_user()
@@ -46,7 +45,7 @@ def list_organisations():
 @blp.route("", methods=["POST"])
 @blp.arguments(OrganisationInputSchema)
 @blp.response(201, OrganisationSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_organisation(data):
     """Create an organisation; you become its owner."""
     user = require_api_user()
@@ -56,7 +55,7 @@ def create_organisation(data):
 
 @blp.route("/<int:organisation_id>")
 @blp.response(200, OrganisationSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def get_organisation(organisation_id: int):
     """One of your organisations."""
     user = require_api_user()
@@ -66,7 +65,7 @@ def get_organisation(organisation_id: int):
 
 @blp.route("/<int:organisation_id>/members")
 @blp.response(200, MemberSchema(many=True))
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def list_members(organisation_id: int):
     """The organisation's members and their roles."""
     user = require_api_user()
@@ -77,7 +76,7 @@ def list_members(organisation_id: int):
 @blp.route("/<int:organisation_id>/members", methods=["POST"])
 @blp.arguments(InviteInputSchema)
 @blp.response(201, InvitationSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def invite_member(data, organisation_id: int):
     """Invite someone by e-mail with a role (owners only); they get a signed link by e-mail."""
     user = require_api_user()
@@ -87,7 +86,7 @@ def invite_member(data, organisation_id: int):
 
 @blp.route("/<int:organisation_id>/invitations")
 @blp.response(200, InvitationSchema(many=True))
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def list_invitations(organisation_id: int):
     """Open invitations (owners only)."""
     user = require_api_user()
@@ -97,7 +96,7 @@ def list_invitations(organisation_id: int):
 
 @blp.route("/<int:organisation_id>/invitations/<int:invitation_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def revoke_invitation(organisation_id: int, invitation_id: int):
     """Withdraw an open invitation (owners only)."""
     user = require_api_user()
@@ -107,7 +106,7 @@ def revoke_invitation(organisation_id: int, invitation_id: int):
 @blp.route("/invitations/accept", methods=["POST"])
 @blp.arguments(AcceptInputSchema)
 @blp.response(200, OrganisationSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def accept_invitation(data):
     """Accept an invitation sent to your e-mail address (the token from the link)."""
     user = require_api_user()
@@ -118,7 +117,7 @@ def accept_invitation(data):
 @blp.route("/<int:organisation_id>/members/<int:user_id>", methods=["PATCH"])
 @blp.arguments(RoleInputSchema)
 @blp.response(200, MemberSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def change_role(data, organisation_id: int, user_id: int):
     """Change a member's role (owners only; the last owner cannot step down: 409)."""
     user = require_api_user()
@@ -127,7 +126,7 @@ def change_role(data, organisation_id: int, user_id: int):
 
 @blp.route("/<int:organisation_id>/members/<int:user_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def remove_member(organisation_id: int, user_id: int):
     """Remove a member (owners), or leave yourself; the last owner stays (409)."""
     user = require_api_user()

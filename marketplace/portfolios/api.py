@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.portfolios import build, periods
 from marketplace.portfolios.cached import cached_answer
 from marketplace.portfolios.exports import portfolio_json
@@ -15,7 +15,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Portfolios: holdings, attributed social value and monthly series",
 )
-SECURITY = [{"bearerAuth": []}]
 
 
 def _answer(funder, query):
@@ -38,7 +37,7 @@ def _answer(funder, query):
 @blp.route("/portfolio")
 @blp.arguments(PortfolioQuerySchema, location="query")
 @blp.response(200, PortfolioSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def my_portfolio(query):
     """Your own portfolio (gifts you made as a person, not on behalf of an organisation)."""
     return _answer(require_api_user(), query)
@@ -47,7 +46,7 @@ def my_portfolio(query):
 @blp.route("/organisations/<int:organisation_id>/portfolio")
 @blp.arguments(PortfolioQuerySchema, location="query")
 @blp.response(200, PortfolioSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def organisation_portfolio(query, organisation_id: int):
     """An organisation's portfolio; members of any role only (anybody else: 404)."""
     user = require_api_user()

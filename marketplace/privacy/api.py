@@ -4,7 +4,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from marketplace.accounts.models import User
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.errors import NotFound
 from marketplace.extensions import db, limiter
 from marketplace.privacy.erasure import erase_person
@@ -13,7 +13,6 @@ from marketplace.privacy.schemas import PasswordSchema
 from marketplace.privacy.views import privacy_rate_limit, zip_response
 
 blp = Blueprint("api_privacy", __name__, url_prefix="/api/v1", description="Your data (AVG/GDPR)")
-SECURITY = [{"bearerAuth": []}]
 ZIP = {"200": {"description": "A zip of JSON and CSV files", "content": {"application/zip": {}}}}
 
 
@@ -28,7 +27,7 @@ def someone(user_id: int) -> tuple[User, User]:
 
 @blp.route("/me/export")
 @limiter.limit(privacy_rate_limit)
-@blp.doc(security=SECURITY, responses=ZIP)
+@blp.doc(security=BEARER, responses=ZIP)
 def export_me() -> Response:
     """All your data as a zip of JSON and CSV files."""
     user = require_api_user()
@@ -39,7 +38,7 @@ def export_me() -> Response:
 @limiter.limit(privacy_rate_limit)
 @blp.arguments(PasswordSchema)
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def delete_me(data):
     """Delete your account, confirmed with `{"password": ...}`: 204. A wrong password: 403, and
     nothing changes."""
@@ -48,7 +47,7 @@ def delete_me(data):
 
 
 @blp.route("/users/<int:user_id>/export")
-@blp.doc(security=SECURITY, responses=ZIP)
+@blp.doc(security=BEARER, responses=ZIP)
 def export_someone(user_id: int) -> Response:
     """Admins: someone's data, at their request (anybody else: 404)."""
     admin, user = someone(user_id)
@@ -59,7 +58,7 @@ def export_someone(user_id: int) -> Response:
 @limiter.limit(privacy_rate_limit)
 @blp.arguments(PasswordSchema)
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def delete_someone(data, user_id: int):
     """Admins: erase someone's account at their request, confirmed with the admin's password."""
     admin, user = someone(user_id)

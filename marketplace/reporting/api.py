@@ -2,7 +2,7 @@
 
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_api_user
+from marketplace.api.auth import BEARER, require_api_user
 from marketplace.api.schemas import PaginationQuery, page_envelope
 from marketplace.reporting.archive import get_report as get_archived_report
 from marketplace.reporting.archive import reports_for
@@ -15,7 +15,7 @@ blp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", descripti
 @blp.route("")
 @blp.arguments(PaginationQuery, location="query")
 @blp.response(200, ArchivedReportPageSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def list_reports(query):
     """The caller's reports (own, organisations', initiatives'), newest first."""
     user = require_api_user()
@@ -25,7 +25,7 @@ def list_reports(query):
 
 @blp.route("/<int:report_id>")
 @blp.response(200, ArchivedReportDetailSchema)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def get_report(report_id: int):
     """One report with its HTML; someone else's report is 404."""
     return get_archived_report(report_id, require_api_user())
@@ -33,7 +33,7 @@ def get_report(report_id: int):
 
 @blp.route("/<int:report_id>/pdf")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def get_report_pdf(report_id: int):
     """The report's PDF; someone else's report is 404."""
     return pdf_response(get_archived_report(report_id, require_api_user()))

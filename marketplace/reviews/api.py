@@ -3,7 +3,7 @@ hiding is for administrators."""
 
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import require_admin, require_api_user
+from marketplace.api.auth import BEARER, require_admin, require_api_user
 from marketplace.extensions import db
 from marketplace.reviews import moderation, reviews, subjects
 from marketplace.reviews.models import SubjectType
@@ -21,7 +21,6 @@ from marketplace.reviews.schemas import (
 blp = Blueprint(
     "api_ratings", __name__, url_prefix="/api/v1/ratings", description="Ratings and reviews"
 )
-SECURITY = [{"bearerAuth": []}]
 
 
 @blp.route("")
@@ -49,7 +48,7 @@ def list_ratings(query):
 @blp.arguments(RatingInputSchema)
 @blp.response(201, RatingSchema)
 @blp.alt_response(200, schema=RatingSchema, description="Your earlier review, edited.")
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_rating(data):
     """Rate an initiative or an event (once it started); a second rating edits the first."""
     user = require_api_user()
@@ -89,7 +88,7 @@ def get_rating(rating_id: int):
 @blp.route("/<int:rating_id>/reply", methods=["POST"])
 @blp.arguments(ReplyInputSchema)
 @blp.response(200, RatingSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def reply(data, rating_id: int):
     """The owner or organiser replies, once (a second reply: 422)."""
     user = require_api_user()
@@ -99,7 +98,7 @@ def reply(data, rating_id: int):
 @blp.route("/<int:rating_id>/report", methods=["POST"])
 @blp.arguments(ReasonInputSchema)
 @blp.response(200, RatingSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def report(data, rating_id: int):
     """Report a review to the administrators."""
     user = require_api_user()
@@ -109,7 +108,7 @@ def report(data, rating_id: int):
 @blp.route("/<int:rating_id>/hide", methods=["POST"])
 @blp.arguments(ReasonInputSchema)
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def hide(data, rating_id: int):
     """Hide a review with a reason (administrators)."""
     user = require_admin()
@@ -119,7 +118,7 @@ def hide(data, rating_id: int):
 @blp.route("/<int:rating_id>/unhide", methods=["POST"])
 @blp.arguments(ReasonInputSchema)
 @blp.response(204)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def unhide(data, rating_id: int):
     """Show a hidden review again (administrators)."""
     user = require_admin()

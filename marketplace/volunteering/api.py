@@ -2,7 +2,7 @@
 
 from flask_smorest import Blueprint
 
-from marketplace.api.auth import api_user_or_anonymous, require_api_user
+from marketplace.api.auth import BEARER, api_user_or_anonymous, require_api_user
 from marketplace.volunteering import hours, signups, tasks
 from marketplace.volunteering.schemas import (
     ConfirmSchema,
@@ -17,7 +17,6 @@ from marketplace.volunteering.serialize import found_json, one_task_json, signup
 blp = Blueprint(
     "api_volunteering", __name__, url_prefix="/api/v1", description="Tasks and volunteer hours"
 )
-SECURITY = [{"bearerAuth": []}]
 
 
 @blp.route("/tasks")
@@ -47,7 +46,7 @@ def list_tasks(query):
 @blp.route("/tasks", methods=["POST"])
 @blp.arguments(TaskInputSchema)
 @blp.response(201, TaskSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def create_task(data):
     """Post a task for an initiative you own (403 otherwise, 404 for an unknown initiative)."""
     return one_task_json(tasks.create_task(require_api_user(), data))
@@ -63,7 +62,7 @@ def get_task(task_id: int):
 @blp.route("/tasks/<int:task_id>/signups", methods=["POST"])
 @blp.response(201, SignupSchema)
 @blp.alt_response(200, schema=SignupSchema, description="Already signed up: that sign-up")
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def sign_up(task_id: int):
     """Sign up: a place (`signed_up`) or, when the task is full, the waiting list."""
     signup, created = signups.sign_up(task_id, require_api_user())
@@ -72,7 +71,7 @@ def sign_up(task_id: int):
 
 @blp.route("/signups/<int:signup_id>", methods=["DELETE"])
 @blp.response(200, SignupSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def cancel_signup(signup_id: int):
     """Cancel your sign-up (up to the task's deadline); the first on the waiting list moves up."""
     return signup_json(signups.cancel_signup(signup_id, require_api_user()))
@@ -81,7 +80,7 @@ def cancel_signup(signup_id: int):
 @blp.route("/signups/<int:signup_id>/confirm", methods=["POST"])
 @blp.arguments(ConfirmSchema)
 @blp.response(200, SignupSchema)
-@blp.doc(security=SECURITY)
+@blp.doc(security=BEARER)
 def confirm_hours(data, signup_id: int):
     """The initiative's owner confirms the hours given (0 up to the task's length)."""
     return signup_json(hours.confirm_hours(signup_id, require_api_user(), data["hours"]))
