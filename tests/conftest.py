@@ -177,12 +177,14 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.peers = []  # the client's (address, port) of each message: one per connection
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
+            self.peers.append(session.peer)
         return "250 OK"
 
 

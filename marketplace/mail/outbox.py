@@ -9,6 +9,7 @@ After each delivered row is committed, `signals.mail_sent` tells whoever cares (
 report sent when its last mail is).
 """
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,13 +23,21 @@ from sqlalchemy.exc import IntegrityError
 from marketplace import signals
 from marketplace.extensions import db
 from marketplace.mail.models import MailAttachment, MailMessage, MailStatus
-from marketplace.mail.transport import Attachment, Mail, build_message, send_mail, transmit
+from marketplace.mail.transport import (
+    Attachment,
+    Mail,
+    MailServerUnreachable,
+    Sender,
+    build_message,
+    send_mail,
+)
 from marketplace.timeutil import utcnow
 
 DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_BACKOFF_SECONDS = 60
 MAX_BACKOFF_SECONDS = 6 * 3600
 DEFAULT_LEASE_SECONDS = 600
+DEFAULT_DELIVERY_SECONDS = 50  # per run of the every-minute job
 
 
 def _config(name: str, default: int) -> int:
@@ -129,11 +138,11 @@ def to_mail(message: MailMessage) -> Mail:
     )
 
 
-def send_row(message: MailMessage) -> None:
+def send_row(message: MailMessage, sender: Sender) -> None:
     """Hand one outbox row to SMTP (or write an .eml without MAIL_SERVER); raises on failure."""
     email_message = build_message(to_mail(message))
     email_message.replace_header("Message-ID", message.message_id)
-    transmit(email_message, name_hint=str(message.id))
+    sender.send(email_message, name_hint=str(message.id))
 
 
 @dataclass
@@ -141,44 +150,68 @@ class DeliveryResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unreachable: bool = False  # the mail server could not be reached: the rest waits
 
 
-def deliver_due_mail(now: datetime | None = None, limit: int = 200) -> DeliveryResult:
-    """Send every outbox row that is due, each under its own claim; returns what happened."""
+def deliver_due_mail(
+    now: datetime | None = None, limit: int = 200, seconds: float | None = None
+) -> DeliveryResult:
+    """Send the outbox rows that are due, `limit` at a time over one connection, each under its
+    own claim, until none is due, the mail server cannot be reached, or `seconds` (default
+    MAIL_DELIVERY_SECONDS) have passed: the `mail-outbox` job runs every minute, and the next
+    run goes on where this one stopped."""
     now = now or utcnow()
     lease = timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
-    ids = list(
-        db.session.scalars(
-            select(MailMessage.id)
-            .where(_due_condition(now, lease))
-            .order_by(MailMessage.next_attempt_at, MailMessage.id)
-            .limit(limit)
+    if seconds is None:
+        seconds = _config("MAIL_DELIVERY_SECONDS", DEFAULT_DELIVERY_SECONDS)
+    stop_at = time.monotonic() + seconds
+    result = DeliveryResult()
+    while time.monotonic() < stop_at and not result.unreachable:
+        ids = list(
+            db.session.scalars(
+                select(MailMessage.id)
+                .where(_due_condition(now, lease))
+                .order_by(MailMessage.next_attempt_at, MailMessage.id)
+                .limit(limit)
+            )
         )
-    )
-    db.session.commit()
-    return deliver_messages(ids, now)
+        db.session.commit()
+        if not ids:
+            break
+        deliver_messages(ids, now, result)
+    return result
 
 
-def deliver_messages(ids: list[int], now: datetime | None = None) -> DeliveryResult:
-    """Send these outbox rows (those still due), each under its own claim."""
+def deliver_messages(
+    ids: list[int], now: datetime | None = None, result: DeliveryResult | None = None
+) -> DeliveryResult:
+    """Send these outbox rows (those still due), each under its own claim, over one connection;
+    when the mail server cannot be reached, the rest stay queued as they are."""
     now = now or utcnow()
     lease = timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     max_attempts = _config("MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
-    result = DeliveryResult()
-    for message_id in ids:
-        token = _claim(message_id, now, lease)
-        if token is None:
-            continue  # another runner has it
-        message = db.session.get(MailMessage, message_id, populate_existing=True)
-        try:
-            send_row(message)
-        except Exception as error:  # noqa: BLE001 (any transport failure is retried)
-            _record_failure(message_id, token, message.attempts, error, now, max_attempts, result)
-            continue
-        result.sent += 1
-        key, report_id = message.key, message.report_id
-        if _record_success(message_id, token):  # else a run that took over the claim tells
-            signals.notify(signals.mail_sent, message_id=message_id, key=key, report_id=report_id)
+    result = result or DeliveryResult()
+    with Sender() as sender:
+        for message_id in ids:
+            token = _claim(message_id, now, lease)
+            if token is None:
+                continue  # another runner has it
+            message = db.session.get(MailMessage, message_id, populate_existing=True)
+            try:
+                send_row(message, sender)
+            except Exception as error:  # noqa: BLE001 (any transport failure is retried)
+                _record_failure(message_id, token, message.attempts, error, now, max_attempts,
+                                result)  # fmt: skip
+                if isinstance(error, MailServerUnreachable):
+                    result.unreachable = True
+                    break
+                continue
+            result.sent += 1
+            key, report_id = message.key, message.report_id
+            if _record_success(message_id, token):  # else a run that took over the claim tells
+                signals.notify(
+                    signals.mail_sent, message_id=message_id, key=key, report_id=report_id
+                )
     return result
 
 

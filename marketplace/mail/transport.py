@@ -64,17 +64,81 @@ def send_mail(mail: Mail) -> EmailMessage:
 
 
 def transmit(message: EmailMessage, name_hint: str = "") -> None:
-    """Hand a built message to SMTP, or write it to the outbox folder without MAIL_SERVER."""
-    config = current_app.config
-    if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+    """Hand one built message to SMTP, or write it to the outbox folder without MAIL_SERVER."""
+    with Sender() as sender:
+        sender.send(message, name_hint)
+
+
+class MailServerUnreachable(OSError):
+    """No connection to MAIL_SERVER could be made: the messages after this one wait too."""
+
+
+class Sender:
+    """Hands messages to MAIL_SERVER over one SMTP connection, opened for the first and kept for
+    the next (a report run's thousands of mails would otherwise each pay a TCP and TLS handshake
+    and a log-in); without MAIL_SERVER each becomes an .eml file in MAIL_OUTBOX_DIR.
+
+    A connection the server has closed meanwhile (idle timeout, a limit of messages per
+    session) is opened again once; after any other failure it is dropped, so the next message
+    starts on a fresh one. Use it as a context manager: the connection is closed at the end.
+    """
+
+    def __init__(self) -> None:
+        self.config = current_app.config
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "Sender":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def send(self, message: EmailMessage, name_hint: str = "") -> None:
+        if not self.config["MAIL_SERVER"]:
+            self._write_file(message, name_hint)
+            return
+        if self._smtp is not None:
+            try:
+                self._smtp.send_message(message)
+                return
+            except smtplib.SMTPServerDisconnected:
+                self._smtp = None  # the server closed it: once more on a fresh connection
+            except BaseException:
+                self.close()
+                raise
+        self._smtp = self._connect()
+        try:
+            self._smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        try:
+            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+        except OSError as error:
+            raise MailServerUnreachable(f"{type(error).__name__}: {error}") from error
+        try:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    else:
-        outbox = Path(config["MAIL_OUTBOX_DIR"])
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _write_file(self, message: EmailMessage, name_hint: str) -> None:
+        outbox = Path(self.config["MAIL_OUTBOX_DIR"])
         outbox.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
         suffix = f"-{name_hint}" if name_hint else ""

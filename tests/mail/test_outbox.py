@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from marketplace import signals
@@ -9,7 +10,8 @@ from marketplace.accounts.models import Role
 from marketplace.extensions import db
 from marketplace.mail import Attachment, Mail, outbox
 from marketplace.mail.models import MailMessage, MailStatus
-from tests.conftest import free_port
+from marketplace.mail.transport import Sender, build_message
+from tests.conftest import Inbox, free_port
 from tests.reporting.conftest import at
 
 
@@ -152,3 +154,56 @@ def test_a_failed_delivery_is_not_announced(app, monkeypatch):
     with signals.mail_sent.connected_to(lambda _sender, **facts: heard.append(facts)):
         assert outbox.deliver_due_mail().retried == 1
     assert heard == []
+
+
+def test_a_run_delivers_every_due_mail_over_one_connection(app, smtp):
+    for n in range(5):
+        queue(key=f"many-{n}")
+
+    result = outbox.deliver_due_mail(limit=2)  # three batches of at most two
+
+    assert result.sent == 5
+    assert len(smtp.messages) == 5
+    assert len(set(smtp.peers)) == 3  # one SMTP connection per batch, not per mail
+
+
+def test_a_connection_the_server_dropped_is_opened_again(app, monkeypatch):
+    inbox, port = Inbox(), free_port()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    first = Controller(inbox, hostname="127.0.0.1", port=port)
+    first.start()
+    with Sender() as sender:
+        sender.send(build_message(Mail("a@example.org", "een", "x")))
+        first.stop()  # the server restarts (or closes an idle session) between two mails
+        second = Controller(inbox, hostname="127.0.0.1", port=port)
+        second.start()
+        try:
+            sender.send(build_message(Mail("a@example.org", "twee", "x")))
+        finally:
+            second.stop()
+
+    assert [message["Subject"] for message in inbox.messages] == ["een", "twee"]
+    assert len(set(inbox.peers)) == 2
+
+
+def test_an_unreachable_server_leaves_the_rest_of_the_run_queued(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    messages = [queue(key=f"down-{n}") for n in range(3)]
+
+    result = outbox.deliver_due_mail()
+
+    assert (result.sent, result.retried, result.unreachable) == (0, 1, True)
+    for message in messages:
+        db.session.refresh(message)
+    assert [m.attempts for m in messages] == [1, 0, 0]  # the others were not tried in vain
+    assert {m.status for m in messages} == {MailStatus.QUEUED}
+
+
+def test_a_job_run_stops_after_its_time(app, smtp, monkeypatch):
+    queue(key="later")
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY_SECONDS", 0)
+    assert outbox.deliver_due_mail().sent == 0  # the next run of the job goes on
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY_SECONDS", 50)
+    assert outbox.deliver_due_mail().sent == 1
