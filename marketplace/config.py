@@ -121,6 +121,7 @@ def mail_settings(instance_path: Path) -> dict:
         "MAIL_MAX_ATTEMPTS": env_int("MAIL_MAX_ATTEMPTS", 8),
         "MAIL_BACKOFF_SECONDS": env_int("MAIL_BACKOFF_SECONDS", 60),
         "MAIL_CLAIM_LEASE_SECONDS": env_int("MAIL_CLAIM_LEASE_SECONDS", 600),
+        "MAIL_DELIVERY_SECONDS": env_int("MAIL_DELIVERY_SECONDS", 50),
     }
 
 
@@ -188,6 +189,8 @@ def payment_settings(overrides: dict, production: bool) -> dict:
         "PAYMENT_HTTP_TIMEOUT": float(os.environ.get("PAYMENT_HTTP_TIMEOUT", "10")),
         "CHECKOUT_RATE_LIMIT": os.environ.get("CHECKOUT_RATE_LIMIT", "20 per minute"),
         "PAYMENT_LOCK_TIMEOUT_MS": env_int("PAYMENT_LOCK_TIMEOUT_MS", 5000),
+        # Store webhooks and answer at once; `payments webhook-worker` processes apply them.
+        "WEBHOOKS_QUEUED": env_bool("WEBHOOKS_QUEUED"),
         "DONATION_RECEIPTS_ENABLED": env_bool("DONATION_RECEIPTS_ENABLED", True),
     }
 

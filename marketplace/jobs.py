@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 
 from marketplace.community.digest import send_digests
+from marketplace.donations.inbox import drain_inbox
 from marketplace.donations.reconcile import reconcile_payments
 from marketplace.exchange import quotes
 from marketplace.extensions import db
@@ -85,6 +86,12 @@ JOBS: tuple[Job, ...] = (
         reconcile_payments,
         {"type": "interval", "minutes": 15},
         "Ask the payment provider about contributions still open after their expiry.",
+    ),
+    Job(
+        "webhooks-inbox",
+        drain_inbox,
+        {"type": "interval", "minutes": 1},
+        "Apply stored webhooks that no webhook worker has applied (WEBHOOKS_QUEUED).",
     ),
     Job(
         "payouts-transfer",

@@ -61,6 +61,7 @@ def test_every_job_is_a_direct_reference_to_a_callable():
         "reminders",
         "payments-reconcile",
         "payouts-transfer",
+        "webhooks-inbox",
         "privacy-purge",
         "mail-outbox",
         "exchange-stale",
@@ -132,6 +133,7 @@ def test_each_job_has_a_cli_twin(runner):
     assert "deliver" in runner.invoke(args=["mail", "--help"]).output
     assert "--stale" in runner.invoke(args=["exchange", "refresh", "--help"]).output
     assert "reconcile" in runner.invoke(args=["payments", "--help"]).output
+    assert "webhook-worker" in runner.invoke(args=["payments", "--help"]).output
     assert "close" in runner.invoke(args=["offers", "--help"]).output
     assert "late" in runner.invoke(args=["offers", "--help"]).output
     assert runner.invoke(args=["scheduler", "--help"]).exit_code == 0

@@ -1,4 +1,7 @@
-"""`flask --app wsgi payments reconcile`: the CLI twin of the scheduler's reconciliation job."""
+"""`flask --app wsgi payments ...`: reconciliation (the scheduler job's CLI twin), the ledger audit
+and the webhook worker."""
+
+import signal
 
 import click
 from flask.cli import AppGroup
@@ -38,3 +41,19 @@ def audit_command() -> None:
     click.echo(f"checked {count_gifts()} gifts, {found} violating the money invariant")
     if found:
         raise SystemExit(1)
+
+
+@payments_cli.command("webhook-worker")
+@click.option("--once", is_flag=True, help="Apply what is due now, then stop.")
+@click.option("--batch", default=20, show_default=True, help="Rows claimed at a time.")
+def webhook_worker_command(once: bool, batch: int) -> None:
+    """Apply the webhooks stored in the inbox (WEBHOOKS_QUEUED); run as many as needed.
+
+    Runs until stopped; SIGTERM or Ctrl-C lets the rows it has claimed finish first."""
+    from marketplace.donations.inbox import waiting, work
+
+    stopping = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stopping.append(True))
+    result = work(batch, once=once, stop=lambda: bool(stopping))
+    click.echo(f"applied {result.applied}, postponed {result.postponed}, waiting {waiting()}")
