@@ -32,6 +32,7 @@ from marketplace.donations.triggers import (
 )
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.mail import delivered_after_batch
 from marketplace.timeutil import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # a claimed row is due again after this (its worker died)
 FIRST_RETRY = timedelta(seconds=5)
 LAST_RETRY = timedelta(hours=1)
+IDLE = timedelta(milliseconds=500)  # a worker's nap while nothing is due
 
 
 class ReceivedWebhook(db.Model):
@@ -170,26 +172,29 @@ class WorkResult:
     postponed: int = 0
 
 
-def work(batch: int = 20, *, once: bool = False, idle_seconds: float = 0.5, stop=None):
+def work(batch: int = 20, *, once: bool = False, idle: timedelta = IDLE, stop=None):
     """Apply due rows until none is due (`once`) or until `stop()` says so; sleeps when idle."""
     result = WorkResult()
     while not (stop and stop()):
         rows = claim(batch)
-        for row in rows:
-            if process(row):
-                result.applied += 1
-            else:
-                result.postponed += 1
+        with delivered_after_batch():  # the batch's receipts over one SMTP connection
+            for row in rows:
+                if process(row):
+                    result.applied += 1
+                else:
+                    result.postponed += 1
         if not rows:
             if once:
                 break
-            time.sleep(idle_seconds)
+            time.sleep(idle.total_seconds())
     return result
 
 
-def drain_inbox() -> WorkResult:
-    """The `webhooks-inbox` job: apply what is due now (a safety net beside the workers)."""
-    return work(once=True)
+def drain_inbox(seconds: int = 50) -> WorkResult:
+    """The `webhooks-inbox` job: apply what is due now, for at most `seconds` so a run ends
+    before the next minute's (a safety net beside the workers, which do the bulk)."""
+    stop_at = time.monotonic() + seconds
+    return work(once=True, stop=lambda: time.monotonic() > stop_at)
 
 
 def waiting() -> int:

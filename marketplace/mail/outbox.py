@@ -11,6 +11,9 @@ report sent when its last mail is).
 
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
@@ -215,15 +218,35 @@ def deliver_messages(
     return result
 
 
+_AFTER_BATCH: ContextVar[list[int] | None] = ContextVar("mail_after_batch", default=None)
+
+
 def deliver_after_response(message_id: int) -> None:
-    """Send a queued message as soon as the current response has gone out (at once outside a
-    request): a webhook or a form answers without waiting for SMTP, and a failed delivery is
-    retried by the outbox job like any other."""
-    if has_request_context():
+    """Send a queued message as soon as the current response has gone out, or the current batch
+    is done (`delivered_after_batch`), else at once: a webhook or a form answers without waiting
+    for SMTP, and a failed delivery is retried by the outbox job like any other."""
+    batch = _AFTER_BATCH.get()
+    if batch is not None:
+        batch.append(message_id)
+    elif has_request_context():
         pending = g.setdefault("mail_after_response", [])
         pending.append(message_id)
     else:
         deliver_messages([message_id])
+
+
+@contextmanager
+def delivered_after_batch() -> Iterator[None]:
+    """Mail queued for sending at once inside the block is sent at its end, over one connection
+    (a webhook worker's batch of receipts: one SMTP handshake, not one per gift)."""
+    pending: list[int] = []
+    token = _AFTER_BATCH.set(pending)
+    try:
+        yield
+    finally:
+        _AFTER_BATCH.reset(token)
+        if pending:
+            deliver_messages(pending)
 
 
 def init_app(app: Flask) -> None:

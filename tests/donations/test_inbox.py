@@ -147,6 +147,12 @@ def test_the_worker_command_and_the_job_drain_the_inbox(client, runner, queued, 
     assert inbox.drain_inbox().applied == 0
 
 
+def test_the_job_stops_after_its_time(client, queued, paid_at_mollie):
+    client.post("/webhooks/mollie", data={"id": paid_at_mollie.provider_payment_id})
+    assert inbox.drain_inbox(seconds=0).applied == 0  # the next minute's run goes on
+    assert inbox.drain_inbox().applied == 1
+
+
 def test_without_the_setting_the_webhook_is_applied_in_the_request(client, paid_at_mollie):
     response = client.post("/webhooks/mollie", data={"id": paid_at_mollie.provider_payment_id})
     assert response.get_json() == {"received": True}
@@ -166,3 +172,20 @@ def test_a_gift_that_vanished_is_done_not_retried(client, queued, paid_at_mollie
     monkeypatch.setattr(inbox, "apply_trigger", vanished)
     assert inbox.work(once=True).applied == 1
     assert waiting_rows() == []
+
+
+def test_a_batch_sends_its_receipts_over_one_connection(
+    client, queued, smtp, mollie, make_user, initiative
+):
+    from marketplace.donations.checkout import start_checkout
+
+    donors = [make_user() for _n in range(3)]
+    for donor in donors:
+        payment_id = start_checkout(donor, initiative.id, "10.00").provider_payment_id
+        mollie.pay(payment_id)
+        client.post("/webhooks/mollie", data={"id": payment_id})
+
+    assert inbox.work(once=True).applied == 3
+
+    assert sorted(message["To"] for message in smtp.messages) == sorted(d.email for d in donors)
+    assert len(set(smtp.peers)) == 1
