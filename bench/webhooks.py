@@ -4,7 +4,7 @@ trivial /ping served the same way (werkzeug threaded server, same client pool) a
     createdb -h 127.0.0.1 -U postgres bench_webhooks
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks \
         .venv/bin/python bench/webhooks.py [--payments 400] [--clients 8] \
-        [--initiatives 1] [--donors 1]
+        [--initiatives 1] [--donors 1] [--queued]
 
 Every webhook makes the app fetch the payment from the fake over HTTP, lock the contribution row
 and apply the answer (first delivery: paid + ledger row + receipt mail to instance/outbox;
@@ -12,7 +12,9 @@ repeat deliveries: a replay, no change). Prints requests per second for each.
 
 By default every payment is one donor's gift to one initiative (one campaign: the gifts queue on
 that initiative's figures lock); `--initiatives 300 --donors 1000` spreads them, seeded, over
-many, as a national platform's webhooks are.
+many, as a national platform's webhooks are. `--queued` sets WEBHOOKS_QUEUED: the webhooks are
+stored and answered, then applied from the inbox (as `payments webhook-worker` does, in this
+process), and the gifts applied a second are printed too.
 """
 
 import argparse
@@ -61,6 +63,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--initiatives", type=int, default=1, help="gifts spread over so many")
     parser.add_argument("--donors", type=int, default=1, help="gifts spread over so many")
+    parser.add_argument("--queued", action="store_true", help="store first, apply from the inbox")
     args = parser.parse_args()
     database = os.environ.get(
         "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks"
@@ -78,6 +81,7 @@ def main() -> None:
                 "MAIL_OUTBOX_DIR": str(Path(instance) / "outbox"),
                 "RATELIMIT_ENABLED": False,
                 "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 10},
+                "WEBHOOKS_QUEUED": args.queued,
             }
         )
         app.add_url_rule("/ping", "bench_ping", lambda: "pong")
@@ -87,9 +91,12 @@ def main() -> None:
             first = run(
                 server.url + "/webhooks/mollie", [{"id": p} for p in payment_ids], args.clients
             )
+            applied = apply_inbox(app) if args.queued else None
             replay = run(
                 server.url + "/webhooks/mollie", [{"id": p} for p in payment_ids], args.clients
             )
+            if args.queued:
+                apply_inbox(app)
         with app.app_context():
             from marketplace.donations.models import Contribution, ContributionStatus
 
@@ -98,9 +105,25 @@ def main() -> None:
     print(f"clients        {args.clients} concurrent, {args.payments} requests per run")
     print(f"spread         {args.initiatives} initiative(s), {args.donors} donor(s)")
     print(f"/ping          {ping:8.0f} req/s  (ceiling: same server, trivial view)")
-    print(f"webhook first  {first:8.0f} req/s  (fetch from fake + lock + paid + ledger + mail)")
-    print(f"webhook replay {replay:8.0f} req/s  (fetch from fake + lock + no-op)")
+    if args.queued:
+        print(f"webhook first  {first:8.0f} req/s  (stored in the inbox and answered)")
+        print(f"inbox applied  {applied:8.0f} gifts/s (fetch + lock + paid + ledger + mail)")
+        print(f"webhook replay {replay:8.0f} req/s  (stored again, applied: a no-op)")
+    else:
+        print(f"webhook first  {first:8.0f} req/s  (fetch from fake + lock + paid + ledger + mail)")
+        print(f"webhook replay {replay:8.0f} req/s  (fetch from fake + lock + no-op)")
     print(f"paid contributions: {paid} of {args.payments}; 503 answers retried: {len(RETRIES)}")
+
+
+def apply_inbox(app) -> float:
+    """Apply the stored webhooks as a worker does; gifts a second."""
+    from marketplace.donations.inbox import work
+
+    started = time.perf_counter()
+    with app.app_context():
+        applied = work(once=True).applied
+        db.session.remove()
+    return applied / (time.perf_counter() - started)
 
 
 def prepare(app, mollie, count: int, initiatives: int = 1, donors: int = 1) -> list[str]:
