@@ -68,15 +68,14 @@ def receive(provider: str, triggers: list[WebhookTrigger]) -> None:
     if not triggers:
         return
     now = utcnow()
-    rows = []
+    rows = {}  # by key: one statement may not insert and then update the same row
     for trigger in triggers:
         data = trigger_to_json(trigger)
-        rows.append(
-            {"provider": provider, "trigger_key": trigger_key(data), "trigger": data,
-             "received_at": now, "deliveries": 1, "attempts": 0, "due_at": now}
-        )  # fmt: skip
+        key = trigger_key(data)
+        rows[key] = {"provider": provider, "trigger_key": key, "trigger": data,
+                     "received_at": now, "deliveries": 1, "attempts": 0, "due_at": now}  # fmt: skip
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(TABLE).values(rows)
+    statement = insert(TABLE).values(list(rows.values()))
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=[TABLE.c.provider, TABLE.c.trigger_key],
@@ -115,7 +114,7 @@ def claim(limit: int, now: datetime | None = None) -> list[Claimed]:
         .values(due_at=now + LEASE, attempts=TABLE.c.attempts + 1)
         .returning(
             TABLE.c.id, TABLE.c.provider, TABLE.c.trigger, TABLE.c.received_at, TABLE.c.attempts
-        )  # fmt: skip
+        )
     ).all()
     db.session.commit()
     return sorted((Claimed(*row) for row in rows), key=lambda row: row.id)

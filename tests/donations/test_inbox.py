@@ -189,3 +189,9 @@ def test_a_batch_sends_its_receipts_over_one_connection(
 
     assert sorted(message["To"] for message in smtp.messages) == sorted(d.email for d in donors)
     assert len(set(smtp.peers)) == 1
+
+
+def test_the_same_trigger_twice_in_one_request_is_stored_once(app, queued):
+    inbox.receive("mollie", [WebhookTrigger("tr_twice"), WebhookTrigger("tr_twice")])
+    [row] = waiting_rows()
+    assert row.trigger["payment_id"] == "tr_twice"
