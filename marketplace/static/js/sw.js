@@ -1,8 +1,11 @@
 // The service worker (served at /sw.js, scope /): keeps the offline page and the static assets,
 // and answers a page request with /offline when the network fails. Pages themselves are never
 // cached: they are personal and change with every gift.
-const CACHE = "impactbeurs-v1";
+const CACHE = "impactbeurs-v2";
 const OFFLINE_URL = "/offline";
+// Fetched without cookies: these are the same for everyone, and a response that carries the
+// session cookie it was sent with could land after a log-in's answer and put the old, logged-out
+// session back (the worker installs while the visitor is on the log-in page).
 const PRECACHE = [
   OFFLINE_URL,
   "/static/css/app.css",
@@ -10,7 +13,7 @@ const PRECACHE = [
   "/static/favicon.svg",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
-];
+].map((url) => new Request(url, { credentials: "omit" }));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
