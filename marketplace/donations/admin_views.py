@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from marketplace.accounts.auth import admin_required
 from marketplace.accounts.views import show_errors
-from marketplace.donations import refunds
+from marketplace.donations import inbox, refunds
 from marketplace.donations.forms import RefundForm, ResolveFlagForm, SimulatorForm
 from marketplace.donations.models import Contribution, Flag
 from marketplace.errors import InvalidInput, NotFound, ServiceUnavailable
@@ -21,7 +21,8 @@ bp = Blueprint("donation_admin", __name__)
 @bp.route("/admin/donations")
 @admin_required
 def admin_list():
-    """Flagged contributions first, then the latest ones."""
+    """Flagged contributions first, then the latest ones; webhooks stored and not yet applied
+    (WEBHOOKS_QUEUED), with those that failed."""
     latest = db.session.scalars(
         select(Contribution).order_by(Contribution.id.desc()).limit(50)
     ).all()
@@ -29,6 +30,8 @@ def admin_list():
         "donations/admin_list.html",
         flagged=refunds.flagged_contributions(),
         latest=latest,
+        webhooks_waiting=inbox.waiting(),
+        webhooks_postponed=inbox.postponed(),
         form=SimulatorForm(),
     )
 

@@ -198,3 +198,15 @@ def drain_inbox(seconds: int = 50) -> WorkResult:
 
 def waiting() -> int:
     return db.session.scalar(select(db.func.count()).select_from(TABLE)) or 0
+
+
+def postponed(limit: int = 50) -> list[ReceivedWebhook]:
+    """Rows whose last attempt failed, the most tried first (the admin's donations page)."""
+    return list(
+        db.session.scalars(
+            select(ReceivedWebhook)
+            .where(ReceivedWebhook.last_error.is_not(None))
+            .order_by(ReceivedWebhook.attempts.desc(), ReceivedWebhook.id)
+            .limit(limit)
+        )
+    )

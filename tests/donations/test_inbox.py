@@ -195,3 +195,24 @@ def test_the_same_trigger_twice_in_one_request_is_stored_once(app, queued):
     inbox.receive("mollie", [WebhookTrigger("tr_twice"), WebhookTrigger("tr_twice")])
     [row] = waiting_rows()
     assert row.trigger["payment_id"] == "tr_twice"
+
+
+def test_the_admin_sees_what_waits_and_what_failed(
+    client, queued, paid_at_mollie, mollie, make_user, login
+):
+    client.post("/webhooks/mollie", data={"id": paid_at_mollie.provider_payment_id})
+    mollie.fail_next(1, status=503, method="GET", path="/v2/payments/")
+    inbox.work(once=True)  # postponed, with its error
+    login(make_user(role="admin", email="beheer-inbox@example.org"))
+
+    page = client.get("/admin/donations").get_data(as_text=True)
+
+    section = page.split('data-testid="webhooks"')[1].split("</section>")[0]
+    assert "1 webhook is opgeslagen en nog niet verwerkt." in section
+    assert paid_at_mollie.provider_payment_id in section
+    assert "ServiceUnavailable" in section
+
+
+def test_without_waiting_webhooks_the_admin_page_shows_no_inbox(client, make_user, login):
+    login(make_user(role="admin", email="beheer-leeg@example.org"))
+    assert 'data-testid="webhooks"' not in client.get("/admin/donations").get_data(as_text=True)
