@@ -97,18 +97,16 @@ class Sender:
         if not self.config["MAIL_SERVER"]:
             self._write_file(message, name_hint)
             return
-        if self._smtp is not None:
-            try:
-                self._smtp.send_message(message)
-                return
-            except smtplib.SMTPServerDisconnected:
-                self._smtp = None  # the server closed it: once more on a fresh connection
-            except BaseException:
-                self.close()
-                raise
-        self._smtp = self._connect()
+        reused = self._smtp is not None
+        if not reused:
+            self._smtp = self._connect()
         try:
             self._smtp.send_message(message)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            if not reused:
+                raise
+            self.send(message, name_hint)  # the server had closed it: once more, on a fresh one
         except BaseException:
             self.close()
             raise
